@@ -1,0 +1,46 @@
+# Carnet: the two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: install demo test test-pg e2e lint bench messages clean-demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## demo: install, migrate the embedded database, seed the demo once, serve on http://127.0.0.1:8000
+demo: install
+	bash scripts/demo.sh
+
+## test: the whole suite on SQLite (unit, integration and browser journeys)
+test: install
+	$(BIN)/python -m pytest
+
+## test-pg: the suite (without browser journeys) on the PostgreSQL server at 127.0.0.1:5432
+test-pg: install
+	CARNET_TEST_DATABASE_URL=$${CARNET_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m pytest -m "not e2e"
+
+e2e: install
+	$(BIN)/python -m pytest -m e2e
+
+lint: install
+	$(BIN)/ruff check carnet config
+	$(BIN)/mypy carnet config
+	$(BIN)/lint-imports
+
+bench: install
+	$(BIN)/python -m carnet.bench
+
+messages: install
+	cd carnet && ../$(BIN)/django-admin makemessages -l en -l fr --no-location --settings=config.settings.test
+	cd carnet && ../$(BIN)/django-admin compilemessages --settings=config.settings.test

@@ -1,0 +1,16 @@
+"""Questions identity asks of the layers above without importing them.
+
+An upper app registers an answer in its AppConfig.ready(); identity calls every registered answer.
+(The architecture's rule: a lower app declares, an upper app plugs in.)"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+#: `check(user) -> bool`: must this person use a TOTP second factor? (school: staff of an
+#: establishment that requires it)
+totp_required_checks: list[Callable[[object], bool]] = []
+
+
+def totp_required(user) -> bool:
+    return any(check(user) for check in totp_required_checks)

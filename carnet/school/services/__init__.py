@@ -1,0 +1,1 @@
+"""Writes on the school's objects, one module per concern (accounts, imports…)."""
