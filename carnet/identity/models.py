@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -47,7 +48,7 @@ class User(PublicIdModel, AbstractUser):
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     search_name = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

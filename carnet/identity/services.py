@@ -6,7 +6,9 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 
+from carnet.identity.activation import issue_activation_codes
 from carnet.identity.names import identifier_stem
+from carnet.identity.sessions import end_all_sessions
 
 User = get_user_model()
 
@@ -38,3 +40,22 @@ def unique_username(first_name: str, last_name: str) -> str:
 
 def _regex_escape(text: str) -> str:
     return "".join("\\" + c if c in ".^$*+?{}[]\\|()-" else c for c in text)
+
+
+# --- Account state (the school layer authorises and audits; see carnet.school.services.accounts) --
+__all__ = ["deactivate_user", "issue_activation_codes", "reactivate_user", "unique_username", "unique_usernames"]
+
+
+def deactivate_user(*, user) -> int:
+    """Close the account and end all its sessions at once; returns how many sessions ended.
+    The browsers are signed out at their next request (an inactive user is never authenticated)."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return end_all_sessions(user=user)
+
+
+def reactivate_user(*, user) -> None:
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])

@@ -1,7 +1,25 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SchoolConfig(AppConfig):
     name = "carnet.school"
     label = "school"
     verbose_name = "School"
+
+    def ready(self) -> None:
+        from carnet.identity import hooks
+        from carnet.school.services import accounts
+        from carnet.ui import navigation
+
+        if accounts.staff_totp_required not in hooks.totp_required_checks:
+            hooks.totp_required_checks.append(accounts.staff_totp_required)
+        navigation.register(
+            "accounts",
+            _("Comptes"),
+            "school:accounts",
+            "key",
+            order=80,
+            match=("school:account", "school:activation_sheets"),
+            visible=lambda request: accounts.manages_accounts(request.user),
+        )

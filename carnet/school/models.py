@@ -257,9 +257,11 @@ class Enrollment(PublicIdModel):
             models.UniqueConstraint(
                 fields=["school_year", "student"], condition=Q(ends_on__isnull=True), name="enrollment_one_open_per_year"
             ),
+            # Among open enrollments only: a student who changes class keeps the same national id
+            # on the closed enrollment and on the new one.
             models.UniqueConstraint(
                 fields=["establishment", "school_year", "national_id"],
-                condition=~Q(national_id=""),
+                condition=~Q(national_id="") & Q(ends_on__isnull=True),
                 name="enrollment_unique_national_id",
             ),
         ]

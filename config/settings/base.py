@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI from our static files, not from a CDN
     "carnet.core",
     "carnet.ui",
     "carnet.identity",
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "carnet.audit",
     "carnet.notifications",
     "carnet.portal",
+    "carnet.demo",
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "carnet.identity.middleware.SessionTrackingMiddleware",
+    "carnet.identity.middleware.AccountRequirementsMiddleware",
     "carnet.core.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -83,11 +87,14 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "carnet.ui.context_processors.ui",
+                "carnet.notifications.context_processors.unread",
             ],
             "builtins": ["carnet.ui.templatetags.ui"],
         },
     }
 ]
+
+FORM_RENDERER = "carnet.ui.forms.CarnetFormRenderer"
 
 # --- Database ---------------------------------------------------------------------------------
 _database_url = env_str("CARNET_DATABASE_URL", "")
@@ -218,4 +225,5 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
+CARNET_API_RATE = env_str("CARNET_API_RATE", "600/m")  # API requests per person ("count/s|m|h|d")
 _ = timedelta

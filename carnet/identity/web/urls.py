@@ -6,5 +6,6 @@ app_name = "identity"
 
 urlpatterns = [
     path("", include("carnet.identity.web.signin_urls")),
+    path("", include("carnet.identity.web.account_urls")),
     path("jetons/", include("carnet.identity.web.token_urls")),
 ]

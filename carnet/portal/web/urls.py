@@ -6,6 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("enfant/", views.switch_child, name="switch_child"),
     path("profil/", views.profile, name="profile"),
     path("annuaire/", views.directory, name="directory"),
 ]

@@ -1,0 +1,8 @@
+"""Demo data: `carnet seed-demo` builds, deterministically, a French lycée (Lycée Jean-Jaurès, Lyon)
+and a Beninese CEG (CEG Dantokpa, Cotonou) in the same instance, with their year, calendar, classes,
+subjects and coefficients, staff, teachers and their assignments, students and guardians, and prints
+one sign-in per role.
+
+It owns the demo accounts table (which person plays which printed role) and nothing else: it writes
+the school's and identity's models directly, in bulk, because seeding thousands of people one
+service call at a time would take minutes. Composition only: nothing imports it."""

@@ -1,0 +1,125 @@
+"""Preview and apply an import. Both read the whole file and validate every line; apply then writes
+everything in one transaction, or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from carnet.audit.services import record
+from carnet.school import policies
+from carnet.school.imports import assignments, staff, students
+from carnet.school.imports.errors import ImportInvalid, ImportOutdated
+from carnet.school.imports.plan import ENTITY_LABELS, Plan
+from carnet.school.imports.reading import read_table
+from carnet.school.models import Establishment, ImportRun
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    key: str
+    label: object
+    validate: Callable[..., Plan]
+    apply: Callable[[Plan], None]
+
+
+KINDS = {
+    "students": ImportKind("students", ImportRun.Kind.STUDENTS.label, students.validate, students.apply),
+    "staff": ImportKind("staff", ImportRun.Kind.STAFF.label, staff.validate, staff.apply),
+    "assignments": ImportKind("assignments", ImportRun.Kind.ASSIGNMENTS.label, assignments.validate, assignments.apply),
+}
+
+
+@dataclass
+class ImportOutcome:
+    plan: Plan
+    run: ImportRun | None  # None for a dry run
+
+
+def file_digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def establishment_today(establishment) -> dt.date:
+    try:
+        zone = ZoneInfo(establishment.time_zone)
+    except (KeyError, ValueError):
+        zone = timezone.get_current_timezone()
+    return timezone.localdate(timezone=zone)
+
+
+def build_plan(*, actor, establishment, kind: str, file_name: str, content: bytes) -> Plan:
+    """Read and validate without writing. Raises ImportFileRejected for an unreadable file."""
+    table = read_table(content, file_name)
+    plan = KINDS[kind].validate(table, establishment=establishment, actor=actor, today=establishment_today(establishment))
+    plan.file_name = file_name
+    return plan
+
+
+def preview_import(*, actor, establishment, kind: str, file_name: str, content: bytes) -> Plan:
+    """What importing this file would do. `actor` None means the command line (the server's operator)."""
+    if actor is not None:
+        policies.ensure_can_import(actor, establishment)
+    return build_plan(actor=actor, establishment=establishment, kind=kind, file_name=file_name, content=content)
+
+
+def apply_import(
+    *,
+    actor,
+    establishment,
+    kind: str,
+    file_name: str,
+    content: bytes,
+    dry_run: bool = False,
+    expected_fingerprint: str = "",
+) -> ImportOutcome:
+    """Validate the file again and write it, all or nothing. Raises ImportFileRejected, ImportInvalid
+    (with the plan and its problems) or, when `expected_fingerprint` (from the preview) no longer
+    matches what the file would do, ImportOutdated. Records an ImportRun and an audit event."""
+    if actor is not None:
+        policies.ensure_can_import(actor, establishment)
+    with transaction.atomic():
+        # One import at a time per establishment (PostgreSQL; SQLite serialises writers anyway).
+        Establishment.objects.select_for_update().filter(pk=establishment.pk).values_list("pk").first()
+        plan = build_plan(actor=actor, establishment=establishment, kind=kind, file_name=file_name, content=content)
+        if not plan.is_valid:
+            raise ImportInvalid(plan)
+        if expected_fingerprint and plan.fingerprint() != expected_fingerprint:
+            raise ImportOutdated()
+        if dry_run:
+            return ImportOutcome(plan, None)
+        KINDS[kind].apply(plan)
+        summary = plan.summary()
+        run = ImportRun.objects.create(
+            establishment=establishment,
+            kind=kind,
+            file_name=file_name[:200],
+            file_digest=file_digest(content),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            summary=summary,
+        )
+        changes = {"file_name": (None, file_name)}
+        for entity, counts in summary["counts"].items():
+            for action, number in counts.items():
+                if number:
+                    changes[f"{entity}.{action}"] = (None, number)
+        record(actor=actor, action=f"import.{kind}", obj=run, establishment=establishment, changes=changes,
+               object_repr=f"{KINDS[kind].label} — {file_name}")
+    return ImportOutcome(plan, run)
+
+
+def summary_rows(summary: dict) -> list[dict]:
+    """The counts of an ImportRun's summary as rows for a table."""
+    rows = []
+    for entity, counts in (summary or {}).get("counts", {}).items():
+        rows.append({"entity": entity, "label": ENTITY_LABELS.get(entity, entity), **counts})
+    return rows
+
+
+KIND_CHOICES = [(key, kind.label) for key, kind in KINDS.items()]
