@@ -30,7 +30,7 @@ def row_counts() -> dict[str, int]:
 
     return {
         model._meta.label: model._default_manager.count()
-        for model in apps.get_models()
+        for model in apps.get_models(include_auto_created=True)
         if not model._meta.proxy
     }
 
@@ -179,6 +179,11 @@ def queries(options) -> dict:
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(home_path(side))
             counts.append(len(captured.captured_queries))
+        seconds = []
+        for _ in range(options.count):
+            started = time.perf_counter()
+            client.get(home_path(side))
+            seconds.append(time.perf_counter() - started)
         result[side] = {
             "username": user.username,
             "sides": roles_of(user).sides,
@@ -186,6 +191,7 @@ def queries(options) -> dict:
             "bytes": len(_text(response)),
             "first": counts[0],
             "repeat": counts[-1],
+            "in_process_ms": sorted(seconds)[len(seconds) // 2] * 1000 if seconds else None,
             "sql": [query["sql"][:300] for query in captured.captured_queries],
         }
     return result

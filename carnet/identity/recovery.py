@@ -160,7 +160,7 @@ def send_reset_sms(number: str) -> int:
                 expires_at=now + timedelta(minutes=CODE_MINUTES),
             )
         text = truncate_sms(
-            _("Carnet : code %(code)s pour changer le mot de passe du compte %(username)s. Valable %(minutes)s min. Ne le donnez a personne.")
+            _("Carnet : code %(code)s pour changer le mot de passe du compte %(username)s. Valable %(minutes)s min. Ne le donnez à personne.")
             % {"code": code, "username": user.username, "minutes": CODE_MINUTES}
         )
         send_sms(to=user.phone, text=text)  # the code is committed: it works when the SMS arrives

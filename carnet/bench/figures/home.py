@@ -43,7 +43,7 @@ def run(ctx: Context, *, seeding_available: bool) -> Figure:
         for size in (small, large):
             scratch = ctx.seeded_scratch(size)
             ctx.log(f"counting the home page queries at {size} students per establishment")
-            for side, info in scratch.worker("queries").items():
+            for side, info in scratch.worker("queries", "--count", "5" if ctx.quick else "30").items():
                 if side not in SIDES:
                     continue
                 query_rows.setdefault(side, {})[size] = info
@@ -94,11 +94,14 @@ def run(ctx: Context, *, seeding_available: bool) -> Figure:
     figure.tables.append((f"Under load on loopback (data: {large} students per establishment)", table))
 
     if query_rows:
-        queries = Table(headers=["side", "person", f"queries at {small}", f"queries at {large}", "first view (fresh session)", "constant"])
+        queries = Table(headers=[
+            "side", "person", f"queries at {small}", f"queries at {large}", "first view of a session", "constant",
+            f"in-process ms at {small} / {large}",
+        ])
         for side in SIDES:
             sizes = query_rows.get(side)
             if not sizes:
-                queries.rows.append([SIDE_LABELS[side], "no such person in the demo data", "–", "–", "–", "–"])
+                queries.rows.append([SIDE_LABELS[side], "no such person in the demo data", "–", "–", "–", "–", "–"])
                 figure.check(f"{side}: a person to measure", False)
                 continue
             repeat_small, repeat_large = sizes[small]["repeat"], sizes[large]["repeat"]
@@ -111,11 +114,14 @@ def run(ctx: Context, *, seeding_available: bool) -> Figure:
                 str(repeat_large),
                 f"{sizes[small]['first']} / {sizes[large]['first']}",
                 "yes" if constant else "NO",
+                f"{fmt(sizes[small]['in_process_ms'])} / {fmt(sizes[large]['in_process_ms'])}",
             ])
         figure.tables.insert(0, ("Queries per home page (in process, Django test client)", queries))
     figure.method = (
-        f"Queries: `CaptureQueriesContext` around a signed-in GET / (third view of a session) in databases seeded "
-        f"with {small} and {large} students per establishment. Load: a closed-loop Python generator "
+        f"Queries: `CaptureQueriesContext` around a signed-in GET of the home page (third view of a session; "
+        f"the first view also records the session) in databases seeded with {small} and {large} students per "
+        f"establishment by the demo; in-process ms is the median of repeated views through Django's test client "
+        f"(no HTTP, no server). Load: a closed-loop Python generator "
         f"(threads, keep-alive HTTP/1.1, signed-in session cookie) against {server_text} on 127.0.0.1, 1 client then {ctx.load_clients} clients, {fmt(ctx.load_seconds, 0)} s per run "
         f"after a 0.5 s warm-up, median of {ctx.runs} interleaved runs; the generator runs on the same machine."
     )

@@ -50,10 +50,9 @@ def run(ctx: Context) -> Figure:
     figure.tables.append(("Rows created, by table", detail))
     per = ", ".join(f"{code}: {n}" for code, n in counts["students_per_establishment"].items())
     figure.notes.append(
-        f"`--students {students}` is per establishment; the demo seeds {counts['establishments']} "
-        f"establishment(s), so one run creates {total_students} enrolled students in all ({per}) and "
-        f"{counts['users']} accounts. The target (1,500 students) is met per establishment and in all "
-        "only if the seconds above are under it."
+        f"`--students {students}` is per establishment: the demo seeds {counts['establishments']} "
+        f"establishment(s), so each run creates {total_students} enrolled students ({per}) and "
+        f"{counts['users']} accounts in all (students, guardians, staff); the time above covers all of them."
     )
     figure.method = (
         f"`seed_demo(students_per_establishment={students})` called in process (Django start-up excluded; "

@@ -85,6 +85,8 @@ def _dispatch(
             Delivery.objects.filter(id__in=claimed).update(status=status, sent_at=None, error=error[:300])
         return status, len(claimed)
 
+    if not user.is_active:
+        return finish(Status.SKIPPED_NO_ADDRESS, "account deactivated")
     if not backend.address(user):
         return finish(Status.SKIPPED_NO_ADDRESS)
     establishment_id = establishment.pk if establishment is not None else None

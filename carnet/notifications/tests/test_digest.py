@@ -107,6 +107,14 @@ def test_the_digest_sms_respects_the_budget(world, time_machine, django_capture_
     assert len(mail.outbox) == 1
 
 
+def test_an_account_deactivated_before_the_digest_gets_nothing(world, time_machine, django_capture_on_commit_callbacks):
+    tuesday_evening_news(world, time_machine, django_capture_on_commit_callbacks)
+    world.chloe_father.is_active = False
+    world.chloe_father.save(update_fields=["is_active"])
+    assert services.send_digests(now=at(PARIS, 2027, 1, 13, 7, 0)) == {S.SKIPPED_NO_ADDRESS: 12}
+    assert mail.outbox == [] and sms.outbox == [] and push.outbox == []
+
+
 def test_immediate_deliveries_that_lost_their_task_are_sent_by_the_digest_run(world, time_machine):
     time_machine.move_to(at(PARIS, 2027, 1, 12, 10, 0), tick=False)
     services.notify(recipients=[world.chloe_father], kind=ABSENCE, title="Absence")  # never committed: no task ran
