@@ -30,6 +30,14 @@ ENTITY_LABELS = {
     "subjects": _("Matières"),
 }
 ACTION_LABELS = {CREATED: _("créés"), UPDATED: _("mis à jour"), UNCHANGED: _("inchangés")}
+_FEMININE_ACTION_LABELS = {CREATED: _("créées"), UPDATED: _("mises à jour"), UNCHANGED: _("inchangées")}
+_FEMININE = {"functions", "classes", "series", "subjects"}
+
+
+def count_label(entity: str, action: str) -> str:
+    """'Élèves créés', 'Classes créées': the label of one count, as the audit journal shows it."""
+    labels = _FEMININE_ACTION_LABELS if entity in _FEMININE else ACTION_LABELS
+    return f"{ENTITY_LABELS[entity]} {labels[action]}"
 
 FIELD_LABELS = {
     "last_name": _("Nom"),

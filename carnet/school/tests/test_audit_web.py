@@ -21,7 +21,7 @@ def events(world):
     record(actor=world.head, action="identity.account_deactivated", obj=world.alice, establishment=world.lycee,
            changes={"is_active": (True, False), "sessions_ended": (None, 2)})
     record(actor=world.secretary, action="import.students", establishment=world.lycee, object_type="school.importrun",
-           object_repr="Import élèves — rentree.csv", changes={"file_name": (None, "rentree.csv"), "students.created": (None, 12)})
+           object_repr="Import élèves — rentree.csv", changes={"file_name": (None, "rentree.csv"), "students.created": (None, 12), "classes.created": (None, 2)})
     record(actor=world.secretary, action="profile.contact_changed", obj=world.chloe_father, establishment=world.lycee,
            changes={"phone": ("+33698765432", "+33600000000")})
     record(actor=world.outsider, action="identity.totp_reset", obj=world.dossou, establishment=world.ceg,
@@ -39,7 +39,7 @@ def test_administrative_staff_read_their_establishments_events(world, login, eve
     page = text(response)
     assert "3 événements" in page
     assert "Compte désactivé" in page and "Compte actif :" in page and "Oui" in page and "Non" in page
-    assert "Élèves créés :" in page and "12" in page
+    assert "Élèves créés :" in page and "12" in page and "Classes créées :" in page
     assert "Fichier :" in page and "rentree.csv" in page
     assert "+33698765432" in page and "+33600000000" in page
     assert "DOSSOU Koffi" not in page and "Double authentification réinitialisée" not in page

@@ -14,12 +14,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.utils.translation import gettext_lazy as _
 
 from carnet.audit.selectors import events_for_establishment
 from carnet.school import policies
-from carnet.school.imports.plan import ACTION_LABELS as COUNT_ACTION_LABELS
-from carnet.school.imports.plan import ENTITY_LABELS, FIELD_LABELS
+from carnet.school.imports.plan import ACTIONS, ENTITY_LABELS, FIELD_LABELS, count_label
+from carnet.school.imports.selectors import can_import_somewhere
 from carnet.school.roles import roles_of
 
 PAGE_SIZE = 50
@@ -78,8 +79,8 @@ def field_label(key: str) -> str:
     if key in EXTRA_FIELD_LABELS:
         return str(EXTRA_FIELD_LABELS[key])
     entity, _dot, action = key.partition(".")
-    if entity in ENTITY_LABELS and action in COUNT_ACTION_LABELS:
-        return f"{ENTITY_LABELS[entity]} {COUNT_ACTION_LABELS[action]}"
+    if entity in ENTITY_LABELS and action in ACTIONS:
+        return count_label(entity, action)
     return key
 
 
@@ -137,6 +138,7 @@ def _establishment(request):
     return establishment, establishments
 
 
+@never_cache
 def audit(request):
     establishment, establishments = _establishment(request)
     events = events_for_establishment(establishment)
@@ -182,6 +184,7 @@ def audit(request):
         "person": person,
         "who": who,
         "who_name": who_name,
+        "can_import": can_import_somewhere(request.user),
     }
     template = "school/audit/index.html#results" if request.htmx and not request.htmx.boosted else "school/audit/index.html"
     return render(request, template, context)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from carnet.school.imports import examples, pending
@@ -92,6 +93,7 @@ def _page(request, establishment, establishments, *, form=None, plan=None, apply
     return render(request, "school/imports/index.html", context, status=status)
 
 
+@never_cache
 def imports(request):
     establishment, establishments = _establishment(request)
     if request.method != "POST":
@@ -119,9 +121,11 @@ def _preview(request, establishment, establishments, plan, content, *, status=20
         apply_form = ApplyForm(
             initial={"kind": plan.kind, "digest": digest, "fingerprint": plan.fingerprint(), "file_name": plan.file_name}
         )
-    return _page(request, establishment, establishments, plan=plan, apply_form=apply_form, status=status)
+    form = UploadForm(initial={"kind": plan.kind})
+    return _page(request, establishment, establishments, form=form, plan=plan, apply_form=apply_form, status=status)
 
 
+@never_cache
 @require_POST
 def apply(request):
     establishment, establishments = _establishment(request)
@@ -169,6 +173,7 @@ def _kind_label(kind: str):
     return KINDS[kind].label if kind in KINDS else kind
 
 
+@never_cache
 def run_detail(request, run_id):
     run = get_object_or_404(runs_visible_to(request.user), public_id=run_id)
     summary = run.summary or {}
