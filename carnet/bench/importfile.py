@@ -70,17 +70,23 @@ def _phone(rng: random.Random, used: set[str]) -> str:
             return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
 
 
-def _email(first: str, last: str, rng: random.Random) -> str:
+def _email(first: str, last: str, rng: random.Random, used: set[str]) -> str:
+    """A personal address, never shared with another person of the file."""
     from carnet.identity.names import fold
 
     local = f"{fold(first)}.{fold(last)}".replace(" ", "-").replace("'", "")
-    return f"{local}{rng.randrange(10, 99)}@example.org"
+    while True:
+        address = f"{local}{rng.randrange(10, 1000)}@example.org"
+        if address not in used:
+            used.add(address)
+            return address
 
 
 def students_rows(students: int, *, seed: int = 2026) -> list[list[str]]:
     rng = random.Random(seed)
     classes = _class_names(students)
     used_phones: set[str] = set()
+    used_emails: set[str] = set()
     rows: list[list[str]] = []
     family: list[list[str]] = []  # guardian cells of the previous student, for siblings
     family_name = ""
@@ -103,7 +109,7 @@ def students_rows(students: int, *, seed: int = 2026) -> list[list[str]]:
                 guardians = [[rng.choice(LAST_NAMES), rng.choice(ADULT_WOMEN + ADULT_MEN), "Tuteur"]]
             family = []
             for g_last, g_first, relationship in guardians:
-                email = _email(g_first, g_last, rng) if rng.random() < 0.5 else ""
+                email = _email(g_first, g_last, rng, used_emails) if rng.random() < 0.5 else ""
                 family.append([g_last, g_first, relationship, _phone(rng, used_phones), email])
             family_name = last
         cells = [

@@ -51,7 +51,7 @@ def to_gsm7(text: str) -> str:
     'Élève absente à 8 h, œuvre' -> 'Eleve absente à 8 h, oeuvre'."""
     import unicodedata
 
-    replacements = {"œ": "oe", "Œ": "OE", "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "\u00a0": " ", "\u202f": " "}
+    replacements = {"«": "\"", "»": "\"", "œ": "oe", "Œ": "OE", "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "\u00a0": " ", "\u202f": " "}
     out = []
     for char in text:
         if char in GSM7_BASIC or char in GSM7_EXTENDED:

@@ -33,7 +33,7 @@ def test_guardian_activates_with_a_code_and_sees_their_child(e2e_world, live_ser
     sign_in(desktop, live_server.url, w.secretary.username, w.password)
     desktop.goto(live_server.url + "/etablissement/fiches-activation/")
     a11y(desktop, "activation-sheets-form")
-    desktop.get_by_label("Classe").select_option(label=re.compile("2nde B"))
+    desktop.get_by_label("Classe").select_option(label="2nde B")
     desktop.get_by_label("Les responsables seulement").check()
     desktop.get_by_role("button", name="Créer les codes et afficher les fiches").click()
     slip = desktop.locator("article.slip", has_text="DURAND Charles")

@@ -26,6 +26,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from carnet.core.sms import send_sms, truncate_sms
+from carnet.identity import hooks
 from carnet.identity.models import RecoveryCode
 
 User = get_user_model()
@@ -207,3 +208,4 @@ def _set_password(user, password: str) -> None:
     user.set_password(password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    hooks.security_event(user, "password_changed")

@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 
-from carnet.identity import devices, throttle
-from carnet.identity.sessions import client_ip, record_session
+from carnet.identity import devices, hooks, throttle
+from carnet.identity.sessions import client_ip, describe_user_agent, record_session
 
 User = get_user_model()
 
@@ -94,8 +94,14 @@ def attempt_password(request, identifier: str, password: str) -> Attempt:
 def start_session(request, user) -> None:
     """Log `user` in (Django rotates the session key) and record the browser."""
     request.session.pop(PENDING_KEY, None)
+    known_browser = bool(devices.trusted_nonce(request, user)) or user.last_login is None
     login(request, user, backend=BACKEND)
     record_session(request, user)
+    if not known_browser:
+        hooks.security_event(
+            user, "new_device",
+            device=describe_user_agent(request.META.get("HTTP_USER_AGENT", "")), address=client_ip(request) or "",
+        )
 
 
 def begin_second_step(request, user, *, next_url: str = "") -> None:

@@ -25,6 +25,8 @@ def test_rows_are_deterministic_and_well_formed():
         assert row[10] and row[13], "every student has a first guardian with a telephone"
         assert (row[15] == "") == (row[18] == "")
         assert guardian_phones[0] != guardian_phones[1]
+    emails = [(row[14], row[13]) for row in rows if row[14]] + [(row[19], row[18]) for row in rows if row[19]]
+    assert all(len({phone for e, phone in emails if e == email}) == 1 for email, _ in emails), "one e-mail, one person"
     # Siblings share their parents' telephone; strangers never do.
     by_phone: dict[str, set[str]] = {}
     for row in rows:

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from carnet.identity import activation, recovery
+from carnet.identity import activation, hooks, recovery
 from carnet.identity.sessions import end_all_sessions, end_other_sessions, rekey
 from carnet.identity.web.forms import ChangePasswordForm, ChoosePasswordForm
 from carnet.identity.web.signin import finish_sign_in
@@ -89,6 +89,8 @@ def password_change(request):
             user.set_password(form.cleaned_data["new_password1"])
             user.must_change_password = False
             user.save(update_fields=["password", "must_change_password"])
+            if not must_set:
+                hooks.security_event(user, "password_changed")
             ended = end_other_sessions(user=user, keep_session_key=old_key)
         update_session_auth_hash(request, user)
         rekey(old_key, request.session.session_key)

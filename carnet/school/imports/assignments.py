@@ -109,18 +109,20 @@ def validate(table: Table, *, establishment, actor, today: dt.date) -> Plan:
             by_email.setdefault(person["email"].lower(), []).append(person["id"])
         for spelling in {_name(f"{person['last_name']} {person['first_name']}"), _name(f"{person['first_name']} {person['last_name']}")}:
             by_name.setdefault(spelling, []).append(person["id"])
-    classes = {c["normalized_name"]: c for c in SchoolClass.objects.filter(school_year=year).values("id", "name", "normalized_name")}
-    groups = {g["normalized_name"]: g for g in TeachingGroup.objects.filter(school_year=year).values("id", "name", "normalized_name")}
+    fields = ("id", "name", "normalized_name")
+    classes = {c["normalized_name"]: c for c in people.rows(SchoolClass.objects.filter(school_year=year), *fields)}
+    groups = {g["normalized_name"]: g for g in people.rows(TeachingGroup.objects.filter(school_year=year), *fields)}
     subjects: dict[str, dict] = {}
-    subject_list = list(Subject.objects.filter(establishment=establishment).values("id", "name", "normalized_name", "short_name"))
+    subject_list = people.rows(Subject.objects.filter(establishment=establishment), *fields, "short_name")
     for s in subject_list:
         subjects[s["normalized_name"]] = s
     for s in subject_list:
         if s["short_name"]:
             subjects.setdefault(Subject.normalize(s["short_name"]), s)
-    existing = {}
-    for a in TeachingAssignment.objects.filter(school_year=year).values(
-        "id", "teacher_id", "school_class_id", "group_id", "subject_id", "coefficient", "weekly_hours", "is_main_teacher"
+    existing: dict[tuple, dict[str, Any]] = {}
+    for a in people.rows(
+        TeachingAssignment.objects.filter(school_year=year),
+        "id", "teacher_id", "school_class_id", "group_id", "subject_id", "coefficient", "weekly_hours", "is_main_teacher",
     ):
         existing[(a["teacher_id"], a["school_class_id"], a["group_id"], f"id:{a['subject_id']}")] = a
 
@@ -167,12 +169,12 @@ def validate(table: Table, *, establishment, actor, today: dt.date) -> Plan:
         if teacher is None or audience is None or subject_key is None:
             continue
         class_id, group_id, audience_name = audience
-        key = (teacher["id"], class_id, group_id, subject_key)
-        if key in seen:
+        service = (teacher["id"], class_id, group_id, subject_key)
+        if service in seen:
             problem(line, "subject", _("Ce service (même enseignant, même classe ou groupe, même matière) figure déjà ligne %(line)s.")
-                    % {"line": seen[key]})
+                    % {"line": seen[service]})
             continue
-        seen[key] = line
+        seen[service] = line
         teacher_label = people.full_name(teacher["last_name"], teacher["first_name"])
         label = f"{subject_name} — {audience_name} — {teacher_label}"
         if teacher["id"] not in teachers_seen:
@@ -184,7 +186,7 @@ def validate(table: Table, *, establishment, actor, today: dt.date) -> Plan:
             elif function["ends_on"] is not None and function["ends_on"] < today:
                 work.reopened_functions.append(function["id"])
                 plan.change("functions", UPDATED, f"{teacher_label} : {K.TEACHER.label}", line, {"ends_on": (function["ends_on"], None)})
-        current = existing.get(key)
+        current = existing.get(service)
         item = AssignmentWork(line, current["id"] if current else None, teacher["id"], class_id, group_id, subject_key, values)
         work.assignments.append(item)
         if current is None:

@@ -96,17 +96,17 @@ def locate_header(
     for index, text in enumerate(header_row.cells):
         if not text:
             continue
-        column = by_key.get(header_key(text))
-        if column is None:
+        known_column = by_key.get(header_key(text))
+        if known_column is None:
             ignored.append(text)
             continue
-        if column.key in positions:
+        if known_column.key in positions:
             raise ImportFileRejected(
                 _("La colonne « %(name)s » apparaît deux fois (colonnes %(first)s et %(second)s) : gardez-en une seule.")
-                % {"name": column.label, "first": column_letter(positions[column.key]), "second": column_letter(index)}
+                % {"name": known_column.label, "first": column_letter(positions[known_column.key]), "second": column_letter(index)}
             )
-        positions[column.key] = index
-        written[column.key] = text
+        positions[known_column.key] = index
+        written[known_column.key] = text
     missing = [c.label for c in columns if c.required and c.key not in positions]
     for group in one_of:
         if not any(key in positions for key in group):

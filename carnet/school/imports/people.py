@@ -33,8 +33,13 @@ def name_key(last_name: str, first_name: str) -> tuple[str, str]:
     return fold(last_name), fold(first_name)
 
 
-def snapshot(queryset) -> dict[int, dict[str, Any]]:
-    return {row["id"]: row for row in queryset.values(*SNAPSHOT_FIELDS)}
+def rows(queryset: Any, *fields: str) -> list[dict[str, Any]]:
+    """`queryset.values(*fields)` as plain dicts, the shape the validators work on."""
+    return list(queryset.values(*fields))
+
+
+def snapshot(queryset: Any) -> dict[int, dict[str, Any]]:
+    return {row["id"]: row for row in rows(queryset, *SNAPSHOT_FIELDS)}
 
 
 def diff(existing: dict[str, Any], wanted: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -98,5 +103,5 @@ def update_people(updates: list[tuple[dict[str, Any], dict[str, tuple[Any, Any]]
             user.search_name = fold(f"{last} {first} {existing['username']}")
             fields.add("search_name")
         groups[frozenset(fields)].append(user)
-    for fields, users in groups.items():
-        User.objects.bulk_update(users, sorted(fields), batch_size=BATCH)
+    for group, users in groups.items():
+        User.objects.bulk_update(users, sorted(group), batch_size=BATCH)

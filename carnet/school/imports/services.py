@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -104,7 +105,7 @@ def apply_import(
             actor=actor if actor is not None and actor.is_authenticated else None,
             summary=summary,
         )
-        changes = {"file_name": (None, file_name)}
+        changes: dict[str, tuple[Any, Any] | list[Any]] = {"file_name": (None, file_name)}
         for entity, counts in summary["counts"].items():
             for action, number in counts.items():
                 if number:

@@ -45,13 +45,13 @@ class StaffWork:
     changes: dict[str, tuple[Any, Any]]
     new_functions: list[str] = field(default_factory=list)
     reopened: list[int] = field(default_factory=list)  # StaffFunction ids
-    user_id: int | None = None
+    user_id: int = 0  # known once the people are written
 
 
 @dataclass
 class StaffImportWork:
+    today: dt.date
     people: list[StaffWork] = field(default_factory=list)
-    today: dt.date | None = None
 
 
 def validate(table: Table, *, establishment, actor, today: dt.date) -> Plan:
@@ -62,8 +62,8 @@ def validate(table: Table, *, establishment, actor, today: dt.date) -> Plan:
     def problem(line, key, message):
         plan.add_problem(line, header.name(key), message, header.letter(key))
 
-    functions = list(
-        StaffFunction.objects.filter(establishment=establishment).values("id", "user_id", "kind", "starts_on", "ends_on")
+    functions = people.rows(
+        StaffFunction.objects.filter(establishment=establishment), "id", "user_id", "kind", "starts_on", "ends_on"
     )
     staff = people.snapshot(User.objects.filter(id__in={f["user_id"] for f in functions}))
     head_actor = people.acts_as_head(actor, establishment)
@@ -71,7 +71,9 @@ def validate(table: Table, *, establishment, actor, today: dt.date) -> Plan:
     functions_of: dict[int, dict[str, dict]] = {}
     for f in functions:
         functions_of.setdefault(f["user_id"], {})[f["kind"]] = f
-    by_email, by_phone, by_name = {}, {}, {}
+    by_email: dict[str, list[int]] = {}
+    by_phone: dict[str, list[int]] = {}
+    by_name: dict[tuple[str, str], list[int]] = {}
     for person in staff.values():
         if person["email"]:
             by_email.setdefault(person["email"].lower(), []).append(person["id"])
@@ -114,18 +116,18 @@ def validate(table: Table, *, establishment, actor, today: dt.date) -> Plan:
         if not cells["last_name"] or not cells["first_name"]:
             continue
 
-        key = people.name_key(cells["last_name"], cells["first_name"])
+        name = people.name_key(cells["last_name"], cells["first_name"])
         if email and email in seen_emails:
             problem(line, "email", _("Le courriel « %(value)s » figure déjà ligne %(line)s.") % {"value": email, "line": seen_emails[email]})
             continue
-        if not email and key in seen_names:
-            problem(line, "last_name", _("Cette personne figure déjà ligne %(line)s.") % {"line": seen_names[key]})
+        if not email and name in seen_names:
+            problem(line, "last_name", _("Cette personne figure déjà ligne %(line)s.") % {"line": seen_names[name]})
             continue
         if email:
             seen_emails[email] = line
-        seen_names.setdefault(key, line)
+        seen_names.setdefault(name, line)
 
-        existing = _find(staff, by_email, by_phone, by_name, email, phone, key)
+        existing = _find(staff, by_email, by_phone, by_name, email, phone, name)
         if existing == "ambiguous":
             problem(line, "email", _("Plusieurs personnels portent ce nom : indiquez le courriel pour les distinguer."))
             continue

@@ -78,7 +78,7 @@ def test_xlsx_cells_become_text():
 
 
 def test_excel_text_formula_keeps_leading_zero():
-    table = read_table('Nom;Tel\nMartin;="0612345678"\n'.encode(), "a.csv")
+    table = read_table(b'Nom;Tel\nMartin;="0612345678"\n', "a.csv")
     assert table.rows[1].cells[1] == "0612345678"
 
 

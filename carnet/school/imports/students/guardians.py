@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 
 from carnet.identity.names import fold
@@ -62,9 +64,9 @@ def match_guardians(plan, work: StudentsWork, known: Known, lines, students, pro
             if len(same) == 1:
                 return same[0]
         if not contacts:
-            same = by_name.get(key, [])
-            if len(same) == 1:
-                return known.adults[same[0]]
+            named = by_name.get(key, [])
+            if len(named) == 1:
+                return known.adults[named[0]]
         return None
 
     def contradicts(gw: GuardianWork, entry: GuardianEntry) -> bool:
@@ -75,7 +77,7 @@ def match_guardians(plan, work: StudentsWork, known: Known, lines, students, pro
             or (entry.email and email and entry.email != email)
         )
 
-    comparable = {"last_name": fold, "first_name": fold, "phone": phone_key, "email": str}
+    comparable: dict[str, Callable[[str], str]] = {"last_name": fold, "first_name": fold, "phone": phone_key, "email": str}
 
     def merge(index: int, entry: GuardianEntry) -> None:
         gw = work.guardians[index]

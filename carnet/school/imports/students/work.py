@@ -51,7 +51,7 @@ class StudentWork:
     create: dict[str, Any]
     updates: dict[str, tuple[Any, Any]]
     enrollment: EnrollmentWork
-    user_id: int | None = None
+    user_id: int = 0  # known once the people are written
 
 
 @dataclass
@@ -60,7 +60,7 @@ class GuardianWork:
     values: dict[str, Any]
     lines: list[int]
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    user_id: int | None = None
+    user_id: int = 0  # known once the people are written
 
 
 @dataclass
@@ -99,19 +99,18 @@ class Known:
         in_establishment = Enrollment.objects.filter(establishment=establishment)
         guardians_here = Guardianship.objects.filter(establishment=establishment)
         staff_here = StaffFunction.objects.filter(establishment=establishment)
-        functions = list(staff_here.values("user_id", "kind", "ends_on"))
+        functions = people.rows(staff_here, "user_id", "kind", "ends_on")
         return cls(
-            classes=list(SchoolClass.objects.filter(school_year=year).values("id", "name", "normalized_name")),
-            levels=list(Level.objects.filter(establishment=establishment).values("id", "name")),
-            series=list(Series.objects.filter(establishment=establishment).values("id", "name")),
-            enrollments=list(
-                in_establishment.values(
-                    "id", "student_id", "school_year_id", "school_class_id", "national_id", "is_repeating",
-                    "starts_on", "ends_on",
-                )
+            classes=people.rows(SchoolClass.objects.filter(school_year=year), "id", "name", "normalized_name"),
+            levels=people.rows(Level.objects.filter(establishment=establishment), "id", "name"),
+            series=people.rows(Series.objects.filter(establishment=establishment), "id", "name"),
+            enrollments=people.rows(
+                in_establishment,
+                "id", "student_id", "school_year_id", "school_class_id", "national_id", "is_repeating", "starts_on",
+                "ends_on",
             ),
             students=people.snapshot(User.objects.filter(id__in=in_establishment.values("student_id"))),
-            guardianships=list(guardians_here.values("id", "student_id", "guardian_id", "relationship")),
+            guardianships=people.rows(guardians_here, "id", "student_id", "guardian_id", "relationship"),
             adults=people.snapshot(
                 User.objects.filter(Q(id__in=guardians_here.values("guardian_id")) | Q(id__in=staff_here.values("user_id")))
             ),

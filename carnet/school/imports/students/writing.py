@@ -39,14 +39,16 @@ def apply(plan: Plan) -> None:
     new_students = [s for s in work.students if s.existing is None]
     new_guardians = [g for g in work.guardians if g.existing is None]
     created = people.create_people([s.create for s in new_students] + [g.values for g in new_guardians])
-    for item, user in zip([*new_students, *new_guardians], created, strict=True):
-        item.user_id = user.pk
-    for item in work.students:
-        if item.existing is not None:
-            item.user_id = item.existing["id"]
-    for item in work.guardians:
-        if item.existing is not None:
-            item.user_id = item.existing["id"]
+    for student, user in zip(new_students, created[: len(new_students)], strict=True):
+        student.user_id = user.pk
+    for guardian, user in zip(new_guardians, created[len(new_students):], strict=True):
+        guardian.user_id = user.pk
+    for student in work.students:
+        if student.existing is not None:
+            student.user_id = student.existing["id"]
+    for guardian in work.guardians:
+        if guardian.existing is not None:
+            guardian.user_id = guardian.existing["id"]
     people.update_people(
         [(s.existing, s.updates) for s in work.students if s.existing is not None]
         + [(g.existing, g.changes) for g in work.guardians if g.existing is not None]
@@ -83,7 +85,7 @@ def _apply_enrollments(work: StudentsWork, establishment, year, class_ids) -> No
                     school_year=year,
                     student_id=student.user_id,
                     school_class_id=class_ids[e.class_key],
-                    starts_on=e.starts_on,
+                    starts_on=e.starts_on or year.starts_on,
                     national_id=e.national_id,
                     is_repeating=e.is_repeating,
                 )
