@@ -44,10 +44,12 @@ def render(
         "## Summary",
         "",
     ]
-    summary = Table(headers=["figure", "target", "result"])
+    summary = Table(headers=["figure", "target", "measured", "verdict"])
     for figure in figures:
-        result = figure.verdict if not figure.not_measured else f"not measured: {figure.not_measured}"
-        summary.rows.append([figure.title, figure.target, result])
+        if figure.not_measured:
+            summary.rows.append([figure.title, figure.target, f"not measured: {figure.not_measured}", "–"])
+        else:
+            summary.rows.append([figure.title, figure.target, figure.headline or "see below", figure.verdict])
     lines += render_table(summary)
     lines += ["", "## Machine", ""]
     lines += render_table(Table(headers=["", ""], rows=[[k, v] for k, v in machine.items()]))
@@ -65,7 +67,8 @@ def render(
             lines += [f"- {verdict}: {label}" for label, verdict in figure.verdicts]
         if figure.notes:
             lines += [""]
-            lines += [f"{note}" if note.startswith("- ") else f"- {note}" for note in figure.notes]
+            for note in figure.notes:
+                lines += ["", note, ""] if "\n" in note else [f"- {note}"]
         if figure.method:
             lines += ["", f"Method: {figure.method}"]
     lines += [

@@ -286,6 +286,8 @@ def login_cpu(options) -> dict:
         blocked_statuses.append(response.status_code)
 
     return {
+        "throttle": dict(getattr(settings, "CARNET_LOGIN_THROTTLE", {})),
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
         "hasher": {
             "algorithm": hasher.algorithm,
             **{name: getattr(hasher, name) for name in ("time_cost", "memory_cost", "parallelism") if hasattr(hasher, name)},
@@ -325,6 +327,12 @@ def _bench_establishment():
         },
     )
     return establishment
+
+
+@task("establishment")
+def establishment(options) -> dict:
+    """The empty establishment that the import figure fills (for the command-line runs)."""
+    return {"code": _bench_establishment().code}
 
 
 @task("import")

@@ -10,7 +10,10 @@ class SchoolConfig(AppConfig):
     def ready(self) -> None:
         from carnet.identity import hooks
         from carnet.school.services import accounts
+        from carnet.school.web.imports import register_navigation
         from carnet.ui import navigation
+
+        register_navigation()
 
         if accounts.staff_totp_required not in hooks.totp_required_checks:
             hooks.totp_required_checks.append(accounts.staff_totp_required)

@@ -47,6 +47,7 @@ class Figure:
     verdicts: list[tuple[str, str]] = field(default_factory=list)  # (check, PASS|FAIL)
     notes: list[str] = field(default_factory=list)
     not_measured: str = ""
+    headline: str = ""  # the figure in a few words, for the summary
     seconds: float = 0.0
 
     @classmethod
@@ -79,6 +80,10 @@ class Context:
     throttle_seconds: float
     throttle_rate: float
     seeded: dict[int, Scratch] = field(default_factory=dict)
+
+    @property
+    def runs_text(self) -> str:
+        return runs_text(self.runs)
     started: float = field(default_factory=time.monotonic)
 
     def log(self, message: str) -> None:
@@ -93,6 +98,10 @@ class Context:
             scratch.worker("seed", "--students", str(students), timeout=1800)
             self.seeded[students] = scratch
         return self.seeded[students]
+
+
+def runs_text(count: int) -> str:
+    return f"{count} run" if count == 1 else f"{count} runs"
 
 
 def fmt(value: float, digits: int = 1) -> str:

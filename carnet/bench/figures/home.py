@@ -117,12 +117,24 @@ def run(ctx: Context, *, seeding_available: bool) -> Figure:
                 f"{fmt(sizes[small]['in_process_ms'])} / {fmt(sizes[large]['in_process_ms'])}",
             ])
         figure.tables.insert(0, ("Queries per home page (in process, Django test client)", queries))
+    pages = [name for name in results if name != HELLO]
+    if pages:
+        singles = [median([r.median_ms for r in results[n]["single"]]) for n in pages]
+        ratios = [median([r.rps for r in results[n]["loaded"]]) / hello_rps for n in pages]
+        counted = [row[large]["repeat"] for row in query_rows.values() if large in row]
+        figure.headline = (
+            (f"{min(counted)}–{max(counted)} queries per page at both sizes; " if counted else "")
+            + f"home {fmt(min(singles))}–{fmt(max(singles))} ms vs hello {fmt(hello_single, 2)} ms (1 client); "
+            f"req/s {fmt(min(ratios), 2)}–{fmt(max(ratios), 2)} × hello's {fmt(hello_rps, 0)}"
+        )
+    else:
+        figure.headline = f"hello only: {fmt(hello_single, 2)} ms, {fmt(hello_rps, 0)} req/s"
     figure.method = (
         f"Queries: `CaptureQueriesContext` around a signed-in GET of the home page (third view of a session; "
         f"the first view also records the session) in databases seeded with {small} and {large} students per "
         f"establishment by the demo; in-process ms is the median of repeated views through Django's test client "
         f"(no HTTP, no server). Load: a closed-loop Python generator "
         f"(threads, keep-alive HTTP/1.1, signed-in session cookie) against {server_text} on 127.0.0.1, 1 client then {ctx.load_clients} clients, {fmt(ctx.load_seconds, 0)} s per run "
-        f"after a 0.5 s warm-up, median of {ctx.runs} interleaved runs; the generator runs on the same machine."
+        f"after a 0.5 s warm-up, median of {ctx.runs_text}, interleaved; the generator runs on the same machine."
     )
     return figure

@@ -54,9 +54,13 @@ def run(ctx: Context) -> Figure:
         f"establishment(s), so each run creates {total_students} enrolled students ({per}) and "
         f"{counts['users']} accounts in all (students, guardians, staff); the time above covers all of them."
     )
+    figure.headline = (
+        f"{fmt(median(seconds))} s for {counts['establishments']} × {students} students "
+        f"({counts['users']} accounts, {rows:,} rows)".replace(",", " ")
+    )
     figure.method = (
         f"`seed_demo(students_per_establishment={students})` called in process (Django start-up excluded; "
         f"the worker process took {fmt(median([r['_process_seconds'] for r in runs]))} s with start-up) on a "
-        f"freshly migrated SQLite database, production settings, {ctx.runs} runs, each in a new database."
+        f"freshly migrated SQLite database, production settings, {ctx.runs_text}, each in a new database."
     )
     return figure

@@ -242,6 +242,7 @@ def run(ctx: Context) -> Figure:
             for stream in streams:
                 pooled.setdefault(stream.label, Stream(stream.label, "", "", "", stream.device_cookie)).attempts += stream.attempts
             device_names = sorted({k for d in devices.values() for k in d})
+        server_workers, server_threads = server.workers, server.threads
 
     table = Table(headers=["who", "sign-ins tried", "signed in", "refused 429", "other answers", "median ms", "p95 ms"])
     attack_total = sum(attack_statuses.values())
@@ -269,7 +270,7 @@ def run(ctx: Context) -> Figure:
         ])
     figure.tables.append((
         f"{ctx.throttle_rate:g} wrong attempts a second for {ctx.throttle_seconds:g} s, "
-        f"{ctx.runs} run(s) pooled, each on fresh accounts and addresses",
+        f"{ctx.runs_text} pooled, each on fresh accounts and addresses",
         table,
     ))
 
@@ -291,9 +292,39 @@ def run(ctx: Context) -> Figure:
     figure.notes.append(
         f"Device cookie(s) the server set after a successful sign-in: {', '.join(device_names) if device_names else 'none'}."
     )
+    limits = cpu.get("throttle") or {}
+    checked = sum(n for s, n in attack_statuses.items() if s != 429)
+    if limits:
+        per_account = int(limits.get("per_account") or 0)
+        note = (
+            f"Throttle settings: {per_account} failures per account and {limits.get('per_address')} per address "
+            f"in {limits.get('window_seconds')} s, counted in the `{cpu.get('cache')}` cache. The attacker's "
+            f"non-429 answers are wrong passwords that were actually checked (one argon2 hash each): "
+            f"{checked / max(ctx.runs, 1):.0f} per run."
+        )
+        if cpu.get("cache") == "LocMemCache":
+            note += (
+                f" With the local-memory cache each of the {server_workers} gunicorn workers keeps its own "
+                f"counters, and attempts already running on a worker's {server_threads} threads are checked "
+                f"before the blocking failure is counted: up to {server_workers} × ({per_account} + "
+                f"{server_threads} − 1) = {server_workers * (per_account + server_threads - 1)} hashes per attacked "
+                "account before every worker refuses. A shared cache (CARNET_REDIS_URL) would pool the counters."
+            )
+        figure.notes.append(note)
     figure.notes.append(
         "The attacked person on a new device, and anyone sharing the attacker's address, are expected to be "
         "slowed or refused while the attack lasts; their rows show how much."
+    )
+    device_stream = next((st for label, st in pooled.items() if label.startswith("the attacked person, on their usual")), None)
+    other_stream = next((st for label, st in pooled.items() if label.startswith("someone else, new device")), None)
+
+    def ok_of(stream):
+        return f"{sum(a.ok for a in stream.attempts)}/{len(stream.attempts)}" if stream else "–"
+
+    figure.headline = (
+        f"{fmt(per_login * 1000, 0)} ms CPU per sign-in; under {fmt(median(sent_rates), 0)} wrong attempts/s: "
+        f"{attack_statuses.get(429, 0)} refused with 429, the attacked person signed in {ok_of(device_stream)} "
+        f"on their device, someone else {ok_of(other_stream)}"
     )
     figure.method = (
         f"CPU: `time.process_time()` around {count} sign-ins of one account in process, production settings. "

@@ -147,3 +147,18 @@ def test_browser_inflates_gzip_bodies(local_server):
     assert browser.get("/gzip").body == b"<form>hello</form>"
     raw = Browser("127.0.0.1", local_server, decode=False)
     assert raw.get("/gzip").body == gzip.compress(b"<form>hello</form>", mtime=0)
+
+
+def test_changes_are_read_from_the_import_command_summary():
+    from carnet.bench.figures.imports import changes_in_command_output
+
+    unchanged = (
+        "Lycée du Banc d'essai — Élèves et responsables — eleves.csv : 1500 ligne(s)\n"
+        "                                créés    mis à jour     inchangés\n"
+        "Élèves                              0             0          1500\n"
+        "Liens élève-responsable             0             0          2377\n"
+        "Import appliqué (bf19a0b3-84f2-4cf4-8b89-3ba538e78d02).\n"
+    )
+    assert changes_in_command_output(unchanged) == 0
+    assert changes_in_command_output(unchanged.replace("0             0          1500", "2             1          1497")) == 3
+    assert changes_in_command_output("Import appliqué.\n") is None

@@ -1,9 +1,10 @@
 """Example files, offered for download on the imports page and kept in docs/examples/.
 
 They import cleanly into the test world (Lycée Victor-Hugo): the students file recognises Alice,
-Bruno and Chloé and their guardians, adds three students, two classes (1re B, 1re STMG) and a
-level; the staff file recognises the head and Marc Maths and adds three people; the assignments
-file recognises two services and adds others, with a new subject."""
+Bruno and Chloé and their guardians (Anne Martin, guardian of two of them, stays one account), adds
+three students with four guardians, two classes (1re B, 1re STMG), a level and a series; the staff
+file recognises the head and Marc Maths and adds four people; the assignments file updates the
+hours of three services and adds two, one of them in a new subject."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ def choose_and_preview(page, path):
     page.get_by_role("button", name="Voir l'aperçu").click()
 
 
-def test_import_students_on_a_phone_then_read_the_journal(world, client, live_server, tmp_path, phone, desktop):
+def test_import_students_on_a_phone_then_read_the_journal(world, client, live_server, tmp_path, phone, desktop):  # noqa: F811
     sign_in(phone, client, live_server, world.secretary)
     phone.goto(live_server.url + "/etablissement/imports/")
     check_page(phone, "imports")

@@ -76,7 +76,6 @@ def _page(request, establishment, establishments, *, form=None, plan=None, apply
         "apply_form": apply_form,
         "history": history,
         "kinds": KIND_CHOICES,
-        "limit": PREVIEW_LIMIT,
         "max_megabytes": settings.CARNET_IMPORT_MAX_BYTES // (1024 * 1024),
     }
     if plan is not None:

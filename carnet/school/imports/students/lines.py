@@ -96,7 +96,6 @@ class StudentLine:
     guardians: list[GuardianEntry] = field(default_factory=list)
 
 
-
 class Problems:
     def __init__(self, plan: Plan, header: Header):
         self.plan, self.header = plan, header

@@ -54,7 +54,6 @@ def validate(table: Table, *, establishment, actor, today: dt.date) -> Plan:
     return plan
 
 
-
 def _resolve_classes(plan, work: StudentsWork, known: Known, lines, problem, country) -> dict[str, str]:
     """Class key -> class name; records the classes, levels and series to create."""
     names = {}
