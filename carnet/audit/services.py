@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from carnet.audit.models import AuditEvent
@@ -23,7 +24,7 @@ def record(
     action: str,
     obj: Any = None,
     establishment=None,
-    changes: dict[str, tuple[Any, Any] | list[Any]] | None = None,
+    changes: Mapping[str, Any] | None = None,
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,6 +34,15 @@ def command(name: str, module: str) -> list[str]:
     """The console script `name` of this virtualenv, or `python -m module` when it is missing."""
     script = BIN_DIR / name
     return [str(script)] if script.exists() else [sys.executable, "-m", module]
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A finished subprocess: its output and how long it took, start to exit."""
+
+    stdout: str
+    stderr: str
+    elapsed: float
 
 
 class BenchError(RuntimeError):
@@ -114,20 +124,20 @@ class Scratch:
         env.update(extra)
         return env
 
-    def run(self, argv: list[str], *, timeout: float = 900, what: str = "") -> subprocess.CompletedProcess:
+    def run(self, argv: list[str], *, timeout: float = 900, what: str = "") -> Ran:
         started = time.perf_counter()
         completed = subprocess.run(  # noqa: S603 (argv is built here, from this virtualenv)
             argv, cwd=PROJECT_DIR, env=self.env(), capture_output=True, text=True, timeout=timeout, check=False
         )
-        completed.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+        elapsed = time.perf_counter() - started
         if completed.returncode != 0:
             raise BenchError(
                 f"{what or ' '.join(argv)} failed (exit {completed.returncode}):\n"
                 f"{_tail(completed.stdout)}\n{_tail(completed.stderr)}"
             )
-        return completed
+        return Ran(completed.stdout, completed.stderr, elapsed)
 
-    def carnet(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    def carnet(self, *args: str, timeout: float = 900) -> Ran:
         return self.run([*command("carnet", "config.manage"), *args], timeout=timeout, what=f"carnet {' '.join(args)}")
 
     def worker(self, task: str, *args: str, timeout: float = 900) -> dict:
@@ -140,7 +150,7 @@ class Scratch:
         )
         result = json.loads(out.read_text(encoding="utf-8"))
         if isinstance(result, dict):
-            result.setdefault("_process_seconds", completed.elapsed)  # type: ignore[attr-defined]
+            result.setdefault("_process_seconds", completed.elapsed)
         return result
 
     def checkpoint(self) -> None:

@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -82,6 +83,7 @@ def _candidates(side: str):
     from carnet.school.models import Enrollment, Guardianship, StaffFunction, TeachingAssignment
 
     User = get_user_model()
+    ids: Any
     if side == "student":
         ids = Enrollment.objects.filter(ends_on__isnull=True, school_year__is_current=True).values("student_id")
     elif side == "guardian":
@@ -93,12 +95,12 @@ def _candidates(side: str):
     return User.objects.filter(id__in=ids, is_active=True).order_by("id")[:300]
 
 
-def pick_people() -> dict[str, object]:
+def pick_people() -> dict[str, Any]:
     """One person per side, whose only side it is when the data offers one (a teacher who is also a
     parent would show another page)."""
     from carnet.school.roles import roles_of
 
-    chosen: dict[str, object] = {}
+    chosen: dict[str, Any] = {}
     for side in SIDES:
         fallback = None
         for user in _candidates(side):

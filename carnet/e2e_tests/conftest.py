@@ -74,12 +74,5 @@ def check_page(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"] if page.viewport_size else 0
     page.screenshot(path=str(SHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}-{width}.png"), full_page=True)
-    assert not bad, "Accessibility violations on %s:\n%s" % (
-        name,
-        "\n".join(f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}" for v in bad),
-    )
-
-
-@pytest.fixture
-def a11y():
-    return check_page
+    details = "\n".join(f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}" for v in bad)
+    assert not bad, f"Accessibility violations on {name}:\n{details}"

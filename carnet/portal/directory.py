@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -46,7 +47,7 @@ class PersonCard:
 
 def _staff_label(kind: str, country: str, note: str) -> str:
     benin = country == Country.BENIN
-    labels = {
+    labels: dict[str, Any] = {
         StaffFunction.Kind.HEAD: _("Chef d'établissement"),
         StaffFunction.Kind.DEPUTY: _("Censeur") if benin else _("Adjoint de direction"),
         StaffFunction.Kind.SCHOOL_LIFE: _("Surveillant général") if benin else _("CPE"),

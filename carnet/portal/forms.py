@@ -61,7 +61,7 @@ class ContactDetailsForm(forms.Form):
     def __init__(self, *args, country: str = Country.FRANCE, **kwargs):
         super().__init__(*args, **kwargs)
         self.country = country
-        self.fields["language"].choices = language_choices()
+        self.fields["language"].choices = language_choices()  # type: ignore[attr-defined]
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def clean_email(self) -> str:

@@ -155,7 +155,7 @@ def teacher_classes_context(request, scope: SideScope) -> dict | None:
         TeachingGroup.students.through.objects.filter(teachinggroup_id=OuterRef("group_id"))
         .values("teachinggroup_id")
         .annotate(n=Count("user_id", distinct=True))
-        .values("n")
+        .values("n")  # type: ignore[misc]
     )
     assignments = list(
         policies.assignments_of_teacher(scope.user)

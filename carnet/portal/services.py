@@ -27,7 +27,7 @@ def update_contact_details(*, actor, email: str, phone: str, language: str) -> d
     actor.save(update_fields=list(changes))
     audited = {f: changes[f] for f in AUDITED_FIELDS if f in changes}
     if audited:
-        establishments = list(establishments_of_person(actor)) or [None]
+        establishments: list = list(establishments_of_person(actor)) or [None]
         for establishment in establishments:
             audit.record(
                 actor=actor, action="profile.contact_changed", obj=actor, establishment=establishment, changes=audited

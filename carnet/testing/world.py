@@ -71,10 +71,10 @@ class World:
 
 
 def build_world() -> World:
-    lycee = EstablishmentFactory(code="0750001A", name="Lycée Victor-Hugo", country="FR", time_zone="Europe/Paris")
-    ceg = EstablishmentFactory(code="BJ-CEG-001", name="CEG Akpakpa", country="BJ", time_zone="Africa/Porto-Novo")
-    year = SchoolYearFactory(establishment=lycee, name="2026-2027", starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2027, 7, 4))
-    ceg_year = SchoolYearFactory(establishment=ceg, name="2026-2027", starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2027, 7, 15))
+    lycee = EstablishmentFactory.create(code="0750001A", name="Lycée Victor-Hugo", country="FR", time_zone="Europe/Paris")
+    ceg = EstablishmentFactory.create(code="BJ-CEG-001", name="CEG Akpakpa", country="BJ", time_zone="Africa/Porto-Novo")
+    year = SchoolYearFactory.create(establishment=lycee, name="2026-2027", starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2027, 7, 4))
+    ceg_year = SchoolYearFactory.create(establishment=ceg, name="2026-2027", starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2027, 7, 15))
     periods = [
         school.Period.objects.create(establishment=lycee, school_year=year, kind="trimester", number=n, name=f"Trimestre {n}", starts_on=s, ends_on=e)
         for n, s, e in (
@@ -84,12 +84,12 @@ def build_world() -> World:
         )
     ]
     seconde = school.Level.objects.create(establishment=lycee, name="Seconde", rank=10)
-    seconde_a = SchoolClassFactory(school_year=year, name="2nde A", level=seconde)
-    seconde_b = SchoolClassFactory(school_year=year, name="2nde B", level=seconde)
-    sixieme = SchoolClassFactory(school_year=ceg_year, name="6e M1")
-    maths = SubjectFactory(establishment=lycee, name="Mathématiques", short_name="MATHS")
-    french = SubjectFactory(establishment=lycee, name="Français", short_name="FRAN")
-    ceg_maths = SubjectFactory(establishment=ceg, name="Mathématiques", short_name="MATHS")
+    seconde_a = SchoolClassFactory.create(school_year=year, name="2nde A", level=seconde)
+    seconde_b = SchoolClassFactory.create(school_year=year, name="2nde B", level=seconde)
+    sixieme = SchoolClassFactory.create(school_year=ceg_year, name="6e M1")
+    maths = SubjectFactory.create(establishment=lycee, name="Mathématiques", short_name="MATHS")
+    french = SubjectFactory.create(establishment=lycee, name="Français", short_name="FRAN")
+    ceg_maths = SubjectFactory.create(establishment=ceg, name="Mathématiques", short_name="MATHS")
 
     def person(first, last, username, **extra):
         return UserFactory(first_name=first, last_name=last, username=username, **extra)

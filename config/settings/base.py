@@ -3,7 +3,6 @@ environment through the typed readers of `config.env`; see the README for the fu
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -226,4 +225,3 @@ X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
 CARNET_API_RATE = env_str("CARNET_API_RATE", "600/m")  # API requests per person ("count/s|m|h|d")
-_ = timedelta

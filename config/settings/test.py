@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 from config.env import parse_database_url
 
@@ -14,7 +15,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "carnet-test"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "notifications"]}}
 _tmp = tempfile.mkdtemp(prefix="carnet-test-")
-MEDIA_ROOT = os.path.join(_tmp, "media")
+MEDIA_ROOT = Path(_tmp) / "media"
 CARNET_SMS_BACKEND = "carnet.core.sms.MemorySmsBackend"
 CARNET_PUSH_BACKEND = "carnet.notifications.backends.push.MemoryPushBackend"
 STORAGES = {

@@ -107,4 +107,4 @@ def runs_text(count: int) -> str:
 def fmt(value: float, digits: int = 1) -> str:
     if value != value:  # NaN
         return "–"
-    return f"{value:,.{digits}f}".replace(",", " ")
+    return f"{value:,.{digits}f}"

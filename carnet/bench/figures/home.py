@@ -11,7 +11,7 @@ from carnet.bench.server import HOST, Server
 from carnet.bench.stats import median, spread
 
 SIDES = ("student", "guardian", "teacher", "staff")
-SIDE_LABELS = {"student": "élève", "guardian": "responsable", "teacher": "enseignant", "staff": "direction / vie scolaire"}
+SIDE_LABELS = {"student": "student", "guardian": "guardian", "teacher": "teacher", "staff": "staff (head, school life…)"}
 HELLO = "hello (/healthz)"
 
 
@@ -122,8 +122,10 @@ def run(ctx: Context, *, seeding_available: bool) -> Figure:
         singles = [median([r.median_ms for r in results[n]["single"]]) for n in pages]
         ratios = [median([r.rps for r in results[n]["loaded"]]) / hello_rps for n in pages]
         counted = [row[large]["repeat"] for row in query_rows.values() if large in row]
+        same = all(row.get(small, {}).get("repeat") == row.get(large, {}).get("repeat") for row in query_rows.values())
         figure.headline = (
-            (f"{min(counted)}–{max(counted)} queries per page at both sizes; " if counted else "")
+            (f"{min(counted)}–{max(counted)} queries per page, {'the same' if same else 'NOT the same'} at both sizes; "
+             if counted else "")
             + f"home {fmt(min(singles))}–{fmt(max(singles))} ms vs hello {fmt(hello_single, 2)} ms (1 client); "
             f"req/s {fmt(min(ratios), 2)}–{fmt(max(ratios), 2)} × hello's {fmt(hello_rps, 0)}"
         )

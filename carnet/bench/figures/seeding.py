@@ -39,14 +39,14 @@ def run(ctx: Context) -> Figure:
         fmt(median(seconds)),
         f"{fmt(low)}–{fmt(high)}",
         fmt(median([r["cpu_seconds"] for r in runs])),
-        f"{rows:,}".replace(",", " "),
+        fmt(rows, 0),
         f"< {TARGET_SECONDS:g} s",
         "PASS" if ok else "FAIL",
     ])
     figure.tables.append(("Seeding a fresh database", table))
     detail = Table(headers=["table", "rows created (last run)"])
     for label, count in sorted(last["rows"].items(), key=lambda item: -item[1]):
-        detail.rows.append([label, f"{count:,}".replace(",", " ")])
+        detail.rows.append([label, fmt(count, 0)])
     figure.tables.append(("Rows created, by table", detail))
     per = ", ".join(f"{code}: {n}" for code, n in counts["students_per_establishment"].items())
     figure.notes.append(
@@ -56,7 +56,7 @@ def run(ctx: Context) -> Figure:
     )
     figure.headline = (
         f"{fmt(median(seconds))} s for {counts['establishments']} × {students} students "
-        f"({counts['users']} accounts, {rows:,} rows)".replace(",", " ")
+        f"({fmt(counts['users'], 0)} accounts, {fmt(rows, 0)} rows)"
     )
     figure.method = (
         f"`seed_demo(students_per_establishment={students})` called in process (Django start-up excluded; "

@@ -5,11 +5,11 @@ from typing import Any
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from carnet.core.api import error_responses
+from carnet.core.api import lazy_text as _
 from carnet.notifications import selectors, services
 from carnet.notifications.policies import notifications_visible_to
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,7 +33,7 @@ DIRECTORY_PAGE_SIZE = 25
 
 def _partial_for(request, target: str) -> bool:
     """An htmx request that swaps only `target` (a history restore needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
+    htmx: Any = getattr(request, "htmx", None)
     return bool(htmx) and htmx.target == target and not htmx.history_restore_request
 
 
