@@ -1,5 +1,6 @@
 import pytest
 
+from carnet.testing.browser import a11y, browser, desktop, phone  # noqa: F401 - fixtures of the browser journeys
 from carnet.testing.world import build_world
 
 

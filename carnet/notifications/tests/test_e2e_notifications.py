@@ -5,7 +5,6 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from carnet.e2e_tests.conftest import a11y, browser, phone  # noqa: F401 - fixtures of the browser journeys
 from carnet.notifications import services
 from carnet.notifications.models import NotificationPreference
 from carnet.notifications.tests.conftest import ABSENCE, GRADE
@@ -20,7 +19,7 @@ def sign_in(page, live_server, user):
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
-def test_a_guardian_reads_notifications_and_tunes_them_on_a_phone(world, live_server, phone, a11y):  # noqa: F811
+def test_a_guardian_reads_notifications_and_tunes_them_on_a_phone(world, live_server, phone, a11y):
     for title in ("Nouvelle note en mathématiques", "Nouvelle note en français"):
         services.notify(recipients=[world.alice_mother], kind=GRADE, title=title, body="Contrôle du jour", url="/")
     services.notify(recipients=[world.alice_mother], kind=ABSENCE, title="Absence d'Alice", body="De 8 h à 10 h.")
@@ -42,7 +41,7 @@ def test_a_guardian_reads_notifications_and_tunes_them_on_a_phone(world, live_se
     assert NotificationPreference.objects.get(user=world.alice_mother).mode == "never"
 
 
-def test_the_head_reads_the_establishment_settings_on_a_phone(world, live_server, phone, a11y):  # noqa: F811
+def test_the_head_reads_the_establishment_settings_on_a_phone(world, live_server, phone, a11y):
     sign_in(phone, live_server, world.head)
     phone.goto(f"{live_server.url}/notifications/etablissement/")
     a11y(phone, "notifications-establishment-settings")

@@ -4,9 +4,9 @@ Every page is checked with axe-core (no serious or critical violation)."""
 import pytest
 from django.conf import settings
 
-from carnet.e2e_tests.conftest import browser, check_page, desktop, phone  # noqa: F401 (fixtures)
 from carnet.school.models import Enrollment, ImportRun
 from carnet.school.tests.test_imports_support import WORLD_STUDENTS, student_row, students_file
+from carnet.testing.browser import check_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def choose_and_preview(page, path):
     page.get_by_role("button", name="Voir l'aperçu").click()
 
 
-def test_import_students_on_a_phone_then_read_the_journal(world, client, live_server, tmp_path, phone, desktop):  # noqa: F811
+def test_import_students_on_a_phone_then_read_the_journal(world, client, live_server, tmp_path, phone, desktop):
     sign_in(phone, client, live_server, world.secretary)
     phone.goto(live_server.url + "/etablissement/imports/")
     check_page(phone, "imports")

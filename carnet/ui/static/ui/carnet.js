@@ -62,7 +62,7 @@
       var close = doc.createElement("button");
       close.type = "button";
       close.className = "btn btn-ghost btn-sm alert-close";
-      close.setAttribute("aria-label", doc.documentElement.lang === "en" ? "Close" : "Fermer");
+      close.setAttribute("aria-label", closest(alert, ".messages").getAttribute("data-close-label") || "\u00d7");
       close.textContent = "\u00d7";
       close.addEventListener("click", function () { dismiss(alert); });
       alert.appendChild(close);
