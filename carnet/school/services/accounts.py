@@ -134,6 +134,8 @@ class AccountOverview:
     person: object
     classes: list = field(default_factory=list)
     children: list = field(default_factory=list)
+    links_as_guardian: list = field(default_factory=list)
+    links_as_student: list = field(default_factory=list)
     functions: list = field(default_factory=list)
     session_count: int = 0
     pending_code_expires_at: datetime | None = None
@@ -149,10 +151,13 @@ def account_overview(actor, person) -> AccountOverview:
             "school_class"
         )
     ]
-    children = [
-        g.student
-        for g in Guardianship.objects.filter(establishment_id__in=managed, guardian=person).select_related("student")
-    ]
+    links = list(
+        Guardianship.objects.filter(Q(guardian=person) | Q(student=person), establishment_id__in=managed)
+        .select_related("student", "guardian")
+        .order_by("student__last_name", "guardian__last_name")
+    )
+    links_as_guardian = [g for g in links if g.guardian_id == person.pk]
+    children = [g.student for g in links_as_guardian]
     functions = [
         f.get_kind_display()
         for f in StaffFunction.objects.filter(active_function_q(), establishment_id__in=managed, user=person)
@@ -169,6 +174,8 @@ def account_overview(actor, person) -> AccountOverview:
         person=person,
         classes=classes,
         children=children,
+        links_as_guardian=links_as_guardian,
+        links_as_student=[g for g in links if g.student_id == person.pk],
         functions=functions,
         session_count=person.sessions.count(),
         pending_code_expires_at=pending,
@@ -306,3 +313,27 @@ def staff_totp_required(user) -> bool:
     administrative function in an establishment that requires TOTP of its staff."""
     administrative = roles_of(user).administrative_establishment_ids
     return bool(administrative) and Establishment.objects.filter(id__in=administrative, require_staff_totp=True).exists()
+
+
+# --- guardianships -------------------------------------------------------------------------------
+def guardianships_managed_by(actor) -> QuerySet[Guardianship]:
+    return Guardianship.objects.filter(establishment_id__in=managed_establishment_ids(actor))
+
+
+def remove_guardianship(*, actor, guardianship: Guardianship) -> None:
+    """End a guardian's link to a student (a court decision, a data-entry mistake). The guardian
+    loses access to the student's follow-up at their next request. Audited with what was removed."""
+    policies.ensure_can_manage_accounts(actor, guardianship.establishment)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="guardianship.remove",
+            obj=guardianship.student,
+            establishment=guardianship.establishment,
+            changes={
+                "guardian": (guardianship.guardian.full_name, None),
+                "relationship": (guardianship.get_relationship_display(), None),
+                "has_legal_responsibility": (guardianship.has_legal_responsibility, None),
+            },
+        )
+        guardianship.delete()

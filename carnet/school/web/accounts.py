@@ -110,6 +110,22 @@ def account_reactivate(request, public_id):
 
 
 @require_POST
+def guardianship_remove(request, public_id):
+    link = get_object_or_404(
+        accounts.guardianships_managed_by(request.user).select_related("student", "guardian", "establishment"),
+        public_id=public_id,
+    )
+    back = link.guardian if request.POST.get("back") == "guardian" else link.student
+    accounts.remove_guardianship(actor=request.user, guardianship=link)
+    messages.success(
+        request,
+        _("%(guardian)s n'est plus responsable de %(student)s.")
+        % {"guardian": link.guardian.full_name, "student": link.student.full_name},
+    )
+    return redirect("school:account_detail", public_id=back.public_id)
+
+
+@require_POST
 def account_reset_totp(request, public_id):
     person = _person(request, public_id)
     accounts.reset_second_factor(actor=request.user, target=person)

@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "api_token.revoke": _("Jeton d'API révoqué"),
     "notifications.settings_changed": _("Réglages des notifications modifiés"),
     "profile.contact_changed": _("Coordonnées modifiées"),
+    "guardianship.remove": _("Lien de responsabilité retiré"),
 }
 
 OBJECT_LABELS = {
