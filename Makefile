@@ -41,6 +41,10 @@ lint: install
 bench: install
 	$(BIN)/python -m carnet.bench
 
+## messages: refresh the English catalogue from the French msgids of carnet/ and config/, then compile it
+## (French is the source language: it has no catalogue; carnet.js has no gettext strings, so no djangojs)
+MESSAGES_IGNORE := --ignore=tests --ignore=testing --ignore=bench --ignore=e2e_tests \
+	--ignore=var --ignore=test-results --ignore=docs --ignore=scripts --ignore='*.egg-info' --ignore=node_modules
 messages: install
-	cd carnet && ../$(BIN)/django-admin makemessages -l en -l fr --no-location --settings=config.settings.test
-	cd carnet && ../$(BIN)/django-admin compilemessages --settings=config.settings.test
+	$(BIN)/python manage.py makemessages --locale en --no-location $(MESSAGES_IGNORE) --settings=config.settings.test
+	$(BIN)/python manage.py compilemessages --locale en --ignore=.venv --ignore=var --settings=config.settings.test

@@ -13,7 +13,13 @@ export CARNET_HTTPS=0
 export CARNET_SITE_URL="${CARNET_SITE_URL:-http://127.0.0.1:8000}"
 carnet=.venv/bin/carnet
 $carnet migrate --noinput -v0
-$carnet collectstatic --noinput -v0
+# Collecting and compressing static files takes ~40 s on a small machine: only when they changed.
+manifest="${CARNET_VAR_DIR:-var}/static/staticfiles.json"
+if [ ! -f "$manifest" ] || [ -n "$(find carnet -path '*/static/*' -newer "$manifest" -print -quit)" ] \
+   || [ pyproject.toml -nt "$manifest" ]; then
+  echo "Preparing static files (compressed once)…"
+  $carnet collectstatic --noinput -v0
+fi
 $carnet seed-demo --once
 $carnet worker &
 worker=$!

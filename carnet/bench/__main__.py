@@ -84,12 +84,13 @@ def main(argv: list[str] | None = None) -> int:
                 figure.seconds = time.monotonic() - step_started
             ctx.log(f"{key}: {figure.verdict}")
             figures.append(figure)
+        small, large = ctx.seed_sizes
         sizes = {
-            "Demo seeding": f"{ctx.seed_sizes[1]} students per establishment (the demo seeds each of its establishments)",
-            "Query counts": f"{ctx.seed_sizes[0]} and {ctx.seed_sizes[1]} students per establishment",
-            "Import file": f"{ctx.import_students} students with 1–2 guardians each",
-            "Load": f"{ctx.load_clients} concurrent clients, {ctx.load_seconds:g} s per run",
-            "Sign-in attack": f"{ctx.throttle_rate:g} wrong attempts/s for {ctx.throttle_seconds:g} s",
+            "Demo seeding": f"{large:,} students per establishment (the demo seeds each of its establishments)",
+            "Query counts": f"{small:,} and {large:,} students per establishment",
+            "Import file": f"{ctx.import_students:,} students with 1–2 guardians each",
+            "Load": f"1 client, then {ctx.load_clients} concurrent clients; {ctx.load_seconds:g} s per run",
+            "Sign-in attack": f"{ctx.throttle_rate:g} wrong attempts/s for {ctx.throttle_seconds:g} s, 4 people signing in each second",
         }
         description = machine.describe()
         description["Load average (1 min) before / after"] = (

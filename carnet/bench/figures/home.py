@@ -91,7 +91,7 @@ def run(ctx: Context, *, seeding_available: bool) -> Figure:
             "1" if name == HELLO else f"{single / hello_single:.1f}×",
             "1" if name == HELLO else f"{median(rps_values) / hello_rps:.2f}",
         ])
-    figure.tables.append((f"Under load on loopback (data: {large} students per establishment)", table))
+    figure.tables.append((f"Under load on loopback (data: {large:,} students per establishment)", table))
 
     if query_rows:
         queries = Table(headers=[

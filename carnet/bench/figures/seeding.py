@@ -35,7 +35,7 @@ def run(ctx: Context) -> Figure:
     table.rows.append([
         str(students),
         str(counts["establishments"]),
-        str(total_students),
+        f"{total_students:,}",
         fmt(median(seconds)),
         f"{fmt(low)}–{fmt(high)}",
         fmt(median([r["cpu_seconds"] for r in runs])),
@@ -48,11 +48,11 @@ def run(ctx: Context) -> Figure:
     for label, count in sorted(last["rows"].items(), key=lambda item: -item[1]):
         detail.rows.append([label, fmt(count, 0)])
     figure.tables.append(("Rows created, by table", detail))
-    per = ", ".join(f"{code}: {n}" for code, n in counts["students_per_establishment"].items())
+    per = ", ".join(f"{code}: {n:,}" for code, n in counts["students_per_establishment"].items())
     figure.notes.append(
         f"`--students {students}` is per establishment: the demo seeds {counts['establishments']} "
-        f"establishment(s), so each run creates {total_students} enrolled students ({per}) and "
-        f"{counts['users']} accounts in all (students, guardians, staff); the time above covers all of them."
+        f"establishment(s), so each run creates {total_students:,} enrolled students ({per}) and "
+        f"{counts['users']:,} accounts in all (students, guardians, staff); the time above covers all of them."
     )
     figure.headline = (
         f"{fmt(median(seconds))} s for {counts['establishments']} × {students} students "
