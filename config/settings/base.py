@@ -129,7 +129,15 @@ _redis_url = env_str("CARNET_REDIS_URL", "")
 if _redis_url:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "carnet"}}
+    # Without Redis, a cache on disk is what the web workers share: login-throttle counters and
+    # used TOTP codes must be seen by every worker, not one per process as with local memory.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # --- Background tasks -------------------------------------------------------------------------
 _tasks_backend = env_choice("CARNET_TASKS_BACKEND", "database", {"database", "immediate"})
