@@ -61,6 +61,16 @@ def ensure_can_import(actor, establishment) -> None:
     ensure_can_manage_accounts(actor, establishment)
 
 
+def can_set_security_rules(actor, establishment) -> bool:
+    """The head and the IT administrator decide the establishment's sign-in rules."""
+    return roles_of(actor).has_function(establishment.pk, StaffFunction.Kind.HEAD, StaffFunction.Kind.IT_ADMIN)
+
+
+def ensure_can_set_security_rules(actor, establishment) -> None:
+    if not can_set_security_rules(actor, establishment):
+        raise PermissionDenied()
+
+
 def can_read_audit(actor, establishment) -> bool:
     return roles_of(actor).is_administrative_in(establishment.pk)
 

@@ -337,3 +337,30 @@ def remove_guardianship(*, actor, guardianship: Guardianship) -> None:
             },
         )
         guardianship.delete()
+
+
+# --- sign-in rules of the establishment ----------------------------------------------------------
+def security_establishments(actor) -> QuerySet[Establishment]:
+    roles = roles_of(actor)
+    return Establishment.objects.filter(
+        id__in=[e for e, kinds in roles.functions.items() if kinds & {StaffFunction.Kind.HEAD, StaffFunction.Kind.IT_ADMIN}]
+    )
+
+
+def set_staff_totp_requirement(*, actor, establishment: Establishment, required: bool) -> bool:
+    """Require (or stop requiring) a TOTP second factor for the administrative staff. Those without
+    one are sent to set it up at their next request. Returns whether anything changed."""
+    policies.ensure_can_set_security_rules(actor, establishment)
+    if establishment.require_staff_totp == required:
+        return False
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="establishment.staff_totp_required",
+            obj=establishment,
+            establishment=establishment,
+            changes={"require_staff_totp": (establishment.require_staff_totp, required)},
+        )
+        establishment.require_staff_totp = required
+        establishment.save(update_fields=["require_staff_totp", "updated_at"])
+    return True

@@ -55,6 +55,7 @@ def account_list(request):
         "status": status,
         "filters": accounts.STATUS_FILTERS.items(),
         "establishments": accounts.managed_establishments(request.user),
+        "security_establishments": accounts.security_establishments(request.user),
     }
     template = "school/accounts/list.html#results" if request.htmx else "school/accounts/list.html"
     return render(request, template, context)
@@ -123,6 +124,18 @@ def guardianship_remove(request, public_id):
         % {"guardian": link.guardian.full_name, "student": link.student.full_name},
     )
     return redirect("school:account_detail", public_id=back.public_id)
+
+
+@require_POST
+def security_rules(request, public_id):
+    establishment = get_object_or_404(accounts.security_establishments(request.user), public_id=public_id)
+    required = request.POST.get("require_staff_totp") == "on"
+    if accounts.set_staff_totp_requirement(actor=request.user, establishment=establishment, required=required):
+        if required:
+            messages.success(request, _("La double authentification est désormais obligatoire pour le personnel de direction et de vie scolaire."))
+        else:
+            messages.success(request, _("La double authentification n'est plus obligatoire pour le personnel."))
+    return redirect("school:accounts")
 
 
 @require_POST

@@ -12,5 +12,6 @@ urlpatterns = [
     path("comptes/<uuid:public_id>/reactiver/", accounts.account_reactivate, name="account_reactivate"),
     path("comptes/<uuid:public_id>/double-authentification/", accounts.account_reset_totp, name="account_reset_totp"),
     path("responsabilites/<uuid:public_id>/retirer/", accounts.guardianship_remove, name="guardianship_remove"),
+    path("securite/<uuid:public_id>/", accounts.security_rules, name="security_rules"),
     path("fiches-activation/", accounts.activation_sheets, name="activation_sheets"),
 ]

@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "notifications.settings_changed": _("Réglages des notifications modifiés"),
     "profile.contact_changed": _("Coordonnées modifiées"),
     "guardianship.remove": _("Lien de responsabilité retiré"),
+    "establishment.staff_totp_required": _("Règle de double authentification modifiée"),
 }
 
 OBJECT_LABELS = {
