@@ -210,7 +210,7 @@ def _users(plan: DemoPlan) -> dict[int, Any]:
             sex=person.sex,
             birth_date=person.birth_date,
             birth_place=person.birth_place,
-            language="fr",
+            language="",  # follow the browser until the person chooses on their profile
             search_name=fold(f"{person.last_name} {person.first_name} {username}"),
         )
         password = passwords.get(id(person))
