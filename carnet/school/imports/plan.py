@@ -170,6 +170,19 @@ class Plan:
             "new_levels": self.created("levels"),
             "new_series": self.created("series"),
             "new_subjects": self.created("subjects"),
+            # The trail of what this import wrote, kept with the run for the audit journal:
+            # every created or updated row, with old and new values as people read them.
+            "changes": [
+                {
+                    "entity": str(ENTITY_LABELS.get(c.entity, c.entity)),
+                    "action": c.action,
+                    "label": c.label,
+                    "line": c.line,
+                    "fields": [[label, old, new] for label, old, new in c.readable_fields()],
+                }
+                for c in self.changes
+                if c.action != UNCHANGED
+            ],
         }
 
     def fingerprint(self) -> str:
