@@ -289,7 +289,7 @@ def login_cpu(options) -> dict:
 
     return {
         "throttle": dict(getattr(settings, "CARNET_LOGIN_THROTTLE", {})),
-        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "cache": str(settings.CACHES["default"]["BACKEND"]).rsplit(".", 1)[-1],
         "hasher": {
             "algorithm": hasher.algorithm,
             **{name: getattr(hasher, name) for name in ("time_cost", "memory_cost", "parallelism") if hasattr(hasher, name)},

@@ -62,7 +62,7 @@ PASSWORD = "password"
 TOTP = "totp"
 #: Where each requirement is settled; those pages (and signing out) stay reachable.
 SETTLED_AT = {PASSWORD: "identity:password_change", TOTP: "identity:totp"}
-ALWAYS_REACHABLE = {"identity:logout", "set_language", "javascript-catalog", "healthz"}
+ALWAYS_REACHABLE = {"identity:logout", "set_language", "javascript-catalog", "healthz", "push_service_worker"}
 
 
 def requirement_of(user) -> str | None:

@@ -36,5 +36,13 @@ What happens next
 - Every Delivery ends sent, failed (with the transport's error), skipped_budget or
   skipped_no_address; the establishment settings page shows the month's counts.
 
-Not here: a real Web Push sender (VAPID keys, browser subscriptions). The push backends write to a
-file, the console or memory; see `backends/push.py` for the interface a real sender implements."""
+Web push
+--------
+A person turns it on per browser on the preferences page ("Recevoir les notifications sur cet
+appareil"): `static/notifications/push.js` registers the service worker served at /sw.js
+(`web/push.py`), subscribes with the server's VAPID public key and posts the subscription, stored
+as a `PushSubscription` (also through the API: /api/v1/notifications/push-subscriptions).
+CARNET_PUSH_BACKEND chooses the sender: `WebPushBackend` encrypts and signs for every browser of
+the person and drops subscriptions the push service says are gone; the default `FilePushBackend`
+(demo) writes var/outbox/push.log, and tests use `MemoryPushBackend`. Keys: `carnet vapid-keys`,
+`vapid.py`; `carnet check` refuses a WebPushBackend without usable keys."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carnet.core.models import PublicIdModel
+from carnet.identity import sessions
 from carnet.notifications import kinds, quiet
 from carnet.notifications.kinds import Channel, Mode
 from carnet.school.models import Establishment
@@ -189,3 +190,43 @@ class SmsUsage(models.Model):
     @staticmethod
     def month_of(moment: dt.datetime, time_zone: str) -> dt.date:
         return moment.astimezone(quiet.zone(time_zone)).date().replace(day=1)
+
+
+class PushSubscription(PublicIdModel):
+    """One browser on one device that agreed to receive this person's web push notifications.
+
+    `endpoint` is the push service address the browser gave (unique: a browser that changes hands
+    moves to its new person); `p256dh` and `auth` are the browser's keys that encrypt each message.
+    A push service answering 404 or 410 means the browser dropped the subscription: the row goes.
+    Other failures count up until a message gets through again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200, help_text="The browser's P-256 public key, base64url.")
+    auth = models.CharField(max_length=100, help_text="The browser's authentication secret, base64url.")
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failure_count = models.PositiveIntegerField(default=0, help_text="Failures since the last message that got through.")
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="push_subscription_user")]
+
+    def __str__(self) -> str:
+        return f"{self.device} ({self.user_id})"
+
+    @property
+    def device(self) -> str:
+        """The browser and system in plain words: « Chrome sur Android »."""
+        return sessions.describe_user_agent(self.user_agent)
+
+    @property
+    def device_icon(self) -> str:
+        return sessions.device_icon(self.user_agent)
+
+    @property
+    def info(self) -> dict:
+        """The subscription in the shape the Push API gives and pywebpush takes."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from carnet.notifications import services
+from carnet.notifications.services.push import forget_browser_at_sign_out
 
 
 def on_security_event(user, event: str, details: dict) -> None:
@@ -25,3 +26,8 @@ def on_security_event(user, event: str, details: dict) -> None:
         else:
             return
     services.notify(recipients=[user], kind="account.security", title=title, body=body, url=reverse("identity:sessions"))
+
+
+def on_signed_out(sender, request, user, **kwargs) -> None:
+    """Django's `user_logged_out`: the browser that signs out stops receiving this person's pushes."""
+    forget_browser_at_sign_out(user=user, session=getattr(request, "session", None))

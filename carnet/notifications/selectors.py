@@ -14,10 +14,11 @@ from carnet.notifications.models import (
     EstablishmentNotificationSettings,
     Notification,
     NotificationPreference,
+    PushSubscription,
     SmsUsage,
     UserQuietHours,
 )
-from carnet.notifications.policies import notifications_visible_to
+from carnet.notifications.policies import notifications_visible_to, push_subscriptions_visible_to
 from carnet.notifications.quiet import zone
 from carnet.notifications.scheduling import default_settings, governance, governing_establishments
 
@@ -72,6 +73,11 @@ def preference_grid(actor) -> list[PreferenceRow]:
             )
         rows.append(PreferenceRow(kind, cells))
     return rows
+
+
+def push_devices_for(actor) -> list[PushSubscription]:
+    """The actor's browsers that receive web push, newest first (one query)."""
+    return list(push_subscriptions_visible_to(actor).order_by("-created_at", "-id"))
 
 
 def own_quiet_hours(actor) -> UserQuietHours | None:

@@ -126,6 +126,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------
 _redis_url = env_str("CARNET_REDIS_URL", "")
+CACHES: dict[str, dict[str, object]]
 if _redis_url:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
 else:
@@ -216,6 +217,10 @@ CARNET_SMS_GATEWAY_URL = env_str("CARNET_SMS_GATEWAY_URL", "")
 CARNET_SMS_GATEWAY_TOKEN = env_str("CARNET_SMS_GATEWAY_TOKEN", "")
 CARNET_PUSH_BACKEND = env_str("CARNET_PUSH_BACKEND", "carnet.notifications.backends.push.FilePushBackend")
 CARNET_PUSH_FILE_PATH = VAR_DIR / "outbox" / "push.log"
+CARNET_VAPID_PRIVATE_KEY = env_str("CARNET_VAPID_PRIVATE_KEY", "")  # `carnet vapid-keys` prints a pair
+CARNET_VAPID_PUBLIC_KEY = env_str("CARNET_VAPID_PUBLIC_KEY", "")
+CARNET_VAPID_SUBJECT = env_str("CARNET_VAPID_SUBJECT", "")  # mailto:… or https://…, for the push services
+CARNET_PUSH_SERVICE_HOSTS = env_list("CARNET_PUSH_SERVICE_HOSTS", ["fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"])
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

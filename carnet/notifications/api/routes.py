@@ -1,4 +1,5 @@
-"""The notifications API: one's own notifications, marking them read, one's preferences."""
+"""The notifications API: one's own notifications, marking them read, one's preferences, and the
+browsers that receive one's web push (`push.py`, under /push-subscriptions)."""
 
 import datetime as dt
 from typing import Any
@@ -11,9 +12,11 @@ from ninja.pagination import PageNumberPagination, paginate
 from carnet.core.api import error_responses
 from carnet.core.api import lazy_text as _
 from carnet.notifications import selectors, services
+from carnet.notifications.api.push import router as push_router
 from carnet.notifications.policies import notifications_visible_to
 
 router = Router(tags=["notifications"])
+router.add_router("/push-subscriptions", push_router)
 
 
 class NotificationOut(Schema):

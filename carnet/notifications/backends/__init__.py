@@ -1,5 +1,6 @@
 """Outgoing channels behind one interface: `address(user)` says whether and where a person can be
-reached, `send(user=, message=)` hands one message to the transport and says how it went.
+reached (`reachable(users)` for many at once), `send(user=, message=)` hands one message to the
+transport and says how it went.
 
 E-mail goes through Django's mail (EMAIL_BACKEND), SMS through `carnet.core.sms`
 (CARNET_SMS_BACKEND), web push through the backend named by CARNET_PUSH_BACKEND. The in-app
@@ -7,6 +8,7 @@ channel needs no backend: it is the Notification row itself."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from carnet.notifications.kinds import Channel
@@ -41,6 +43,11 @@ class ChannelBackend:
 
     def send(self, *, user, message: OutgoingMessage) -> SendResult:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def reachable(self, users: Iterable) -> set[int]:
+        """The ids of the `users` this channel can reach; backends that look addresses up in the
+        database answer for everyone in one query."""
+        return {user.pk for user in users if self.address(user)}
 
 
 def get_channel(channel: str) -> ChannelBackend:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carnet.notifications import kinds
-from carnet.notifications.backends import ChannelBackend, get_channel
+from carnet.notifications.backends import get_channel
 from carnet.notifications.composing import default_sms_text, fit_sms
 from carnet.notifications.kinds import Channel, Kind, Mode
 from carnet.notifications.models import Delivery, Notification, NotificationPreference
@@ -38,7 +38,7 @@ def _check_url(url: str) -> None:
         raise ValueError(f"A notification links to a local path or an http(s) address, not {url!r}")
 
 
-def _plan(*, notification, kind: Kind, channel: str, mode: str, backend: ChannelBackend, schedule: Schedule,
+def _plan(*, notification, kind: Kind, channel: str, mode: str, reachable: bool, schedule: Schedule,
           establishment_id, now: dt.datetime) -> Delivery:
     delivery = Delivery(
         notification=notification,
@@ -48,7 +48,7 @@ def _plan(*, notification, kind: Kind, channel: str, mode: str, backend: Channel
         scheduled_for=now,
         created_at=now,
     )
-    if not backend.address(notification.recipient):
+    if not reachable:
         delivery.status = Delivery.Status.SKIPPED_NO_ADDRESS
     elif mode == Mode.DIGEST:
         delivery.in_digest = True
@@ -110,6 +110,7 @@ def notify(
     rules = governance(user_ids=user_ids, establishment_ids=governing.values())
     modes = effective_modes(user_ids, spec)
     backends = {channel: get_channel(channel) for channel in kinds.OUTGOING_CHANNELS if channel in spec.channels}
+    reachable: dict[str, set[int]] = {channel: backend.reachable(users) for channel, backend in backends.items()}
     fitted_sms = fit_sms(sms_text) if sms_text else None
 
     rows = []
@@ -141,13 +142,14 @@ def notify(
             user_id = notification.recipient_id
             establishment_id = governing.get(user_id)
             schedule = rules.schedule(user_id, establishment_id)
-            for channel, backend in backends.items():
+            for channel in backends:
                 mode = modes[(user_id, channel)]
                 if mode == Mode.NEVER:
                     continue
                 deliveries.append(
                     _plan(
-                        notification=notification, kind=spec, channel=channel, mode=mode, backend=backend,
+                        notification=notification, kind=spec, channel=channel, mode=mode,
+                        reachable=user_id in reachable[channel],
                         schedule=schedule, establishment_id=establishment_id, now=now,
                     )
                 )

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext_lazy
 from carnet.core import sms
 from carnet.notifications import kinds
 from carnet.notifications.backends import push
+from carnet.notifications.tests.push_helpers import push_service, web_push  # noqa: F401 - fixtures of the push tests
 
 PARIS = ZoneInfo("Europe/Paris")
 PORTO_NOVO = ZoneInfo("Africa/Porto-Novo")

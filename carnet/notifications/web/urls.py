@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.notifications.web import views
+from carnet.notifications.web import push, views
 
 app_name = "notifications"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.centre, name="centre"),
     path("tout-lire/", views.mark_all_read, name="mark_all_read"),
     path("preferences/", views.preferences, name="preferences"),
+    path("appareils/", push.push_subscribe, name="push_subscribe"),
+    path("appareils/<uuid:public_id>/retirer/", push.push_remove, name="push_remove"),
     path("etablissement/", views.establishment_settings, name="establishment_settings"),
     path(
         "etablissement/<uuid:establishment_id>/",

@@ -1,4 +1,5 @@
-"""The notification centre, one's preferences, and an establishment's notification settings."""
+"""The notification centre, one's preferences (with the browsers that receive web push: their
+endpoints are in `push.py`), and an establishment's notification settings."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from carnet.core.errors import ValidationFailed
 from carnet.notifications import selectors, services
 from carnet.notifications.policies import notifications_visible_to, settings_establishments_for
+from carnet.notifications.vapid import application_server_key
 from carnet.notifications.web.forms import EstablishmentSettingsForm, PreferencesForm, QuietHoursForm
 
 PAGE_SIZE = 20
@@ -108,6 +110,8 @@ def preferences(request):
             "quiet_form": quiet_form,
             "governing": governing,
             "managed": settings_establishments_for(request.user).exists(),
+            "push_key": application_server_key(),
+            "push_devices": selectors.push_devices_for(request.user),
         },
     )
 
