@@ -16,6 +16,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "notifications"]}}
 _tmp = tempfile.mkdtemp(prefix="carnet-test-")
 MEDIA_ROOT = Path(_tmp) / "media"
+STATIC_ROOT = Path(_tmp) / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing directory
 CARNET_SMS_BACKEND = "carnet.core.sms.MemorySmsBackend"
 CARNET_PUSH_BACKEND = "carnet.notifications.backends.push.MemoryPushBackend"
 STORAGES = {
