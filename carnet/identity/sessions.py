@@ -17,6 +17,14 @@ from carnet.identity.models import UserSession
 
 
 def client_ip(request) -> str | None:
+    """The client's address. Behind N trusted reverse proxies (CARNET_TRUSTED_PROXIES=N), the
+    N-th address from the right of X-Forwarded-For: the one our own proxies saw, which a client
+    cannot forge. Without proxies the header is ignored (anyone could write it)."""
+    proxies = getattr(settings, "CARNET_TRUSTED_PROXIES", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -166,6 +166,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "carnet.identity.passwords.FrenchCommonPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links live one hour at most
+# Reverse proxies in front of Carnet (a TLS proxy: 1). Their X-Forwarded-For gives the client's
+# address to the login throttle, sessions and the audit trail; 0 trusts no forwarded header.
+CARNET_TRUSTED_PROXIES = env_int("CARNET_TRUSTED_PROXIES", 0, minimum=0, maximum=5)
 CARNET_ACTIVATION_CODE_DAYS = env_int("CARNET_ACTIVATION_CODE_DAYS", 30, minimum=1, maximum=365)
 CARNET_LOGIN_THROTTLE = {
     "per_account": env_int("CARNET_LOGIN_MAX_PER_ACCOUNT", 5, minimum=1),
