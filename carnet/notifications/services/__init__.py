@@ -7,7 +7,7 @@
 - update_establishment_settings: quiet hours, digest hour, SMS budget (`establishment.py`)"""
 
 from carnet.notifications.services.delivery import deliver_now, send_digests
-from carnet.notifications.services.establishment import update_establishment_settings
+from carnet.notifications.services.establishment import settings_version, update_establishment_settings
 from carnet.notifications.services.personal import (
     QuietChoice,
     mark_all_read,
@@ -31,5 +31,6 @@ __all__ = [
     "send_digests",
     "set_preferences",
     "set_quiet_hours",
+    "settings_version",
     "update_establishment_settings",
 ]

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from carnet.audit import services as audit
-from carnet.core.errors import ValidationFailed
+from carnet.core.errors import Conflict, ValidationFailed
 from carnet.notifications.models import EstablishmentNotificationSettings
 from carnet.notifications.policies import ensure_can_manage_settings
 
@@ -28,6 +28,11 @@ FIELDS = [
 ]
 
 
+def settings_version(row: EstablishmentNotificationSettings) -> str:
+    """What a form carries to detect a concurrent change: the moment of the last save."""
+    return row.updated_at.isoformat() if row.pk and row.updated_at else ""
+
+
 def update_establishment_settings(
     *,
     actor,
@@ -39,6 +44,7 @@ def update_establishment_settings(
     allow_urgent_in_quiet_hours: bool,
     sms_monthly_budget: int,
     sms_sender_name: str = "",
+    seen_version: str | None = None,
 ) -> EstablishmentNotificationSettings:
     """Change an establishment's notification settings (administrative staff only); audited.
     Deliveries already scheduled keep their time; new ones follow the new settings."""
@@ -61,7 +67,13 @@ def update_establishment_settings(
         "sms_sender_name": sms_sender_name,
     }
     with transaction.atomic():
-        row, _created = EstablishmentNotificationSettings.objects.select_for_update().get_or_create(establishment=establishment)
+        row, created = EstablishmentNotificationSettings.objects.select_for_update().get_or_create(establishment=establishment)
+        if seen_version is not None and not created and seen_version != settings_version(row):
+            who = str(row.updated_by) if row.updated_by else _("quelqu'un d'autre")
+            raise Conflict(
+                _("%(who)s a modifié ces réglages pendant que vous les changiez. Voici les valeurs actuelles : refaites vos changements si besoin.")
+                % {"who": who}
+            )
         changes: dict[str, Any] = audit.diff(row, FIELDS, values)
         if changes:
             for name, value in values.items():

@@ -239,3 +239,29 @@ def test_the_settings_page_has_a_constant_number_of_queries(world, login, django
     browser.get(SETTINGS)
     with django_assert_max_num_queries(20):
         browser.get(SETTINGS)
+
+
+def test_two_staff_editing_the_settings_at_once_never_overwrite_each_other(world, login, client):
+    import re
+
+    head = login(world.head)
+    page = head.get(settings_url(world.lycee)).content.decode()
+    seen_by_head = re.search(r'name="seen_version" value="([^"]*)"', page)
+    seen_by_head = seen_by_head.group(1) if seen_by_head else ""
+    # The CPE opens the page, saves a budget of 300.
+    cpe = client.__class__()
+    cpe.force_login(world.cpe)
+    cpe_page = cpe.get(settings_url(world.lycee)).content.decode()
+    seen_by_cpe = re.search(r'name="seen_version" value="([^"]*)"', cpe_page)
+    assert cpe.post(settings_url(world.lycee), SETTINGS_FORM | {"sms_monthly_budget": "300", "seen_version": seen_by_cpe.group(1) if seen_by_cpe else ""}).status_code == 302
+    # The head, who opened the page before, saves 250: refused, the CPE's value stays.
+    response = head.post(settings_url(world.lycee), SETTINGS_FORM | {"seen_version": seen_by_head}, follow=True)
+    assert "a modifié ces réglages pendant que vous les changiez" in response.content.decode()
+    row = EstablishmentNotificationSettings.objects.get(establishment=world.lycee)
+    assert row.sms_monthly_budget == 300
+    assert AuditEvent.objects.filter(action="notifications.settings_changed").count() == 1
+    # Starting again from what is saved now works.
+    fresh = re.search(r'name="seen_version" value="([^"]*)"', head.get(settings_url(world.lycee)).content.decode()).group(1)
+    assert head.post(settings_url(world.lycee), SETTINGS_FORM | {"seen_version": fresh}).status_code == 302
+    row.refresh_from_db()
+    assert row.sms_monthly_budget == 250

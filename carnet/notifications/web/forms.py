@@ -80,6 +80,10 @@ class QuietHoursForm(forms.Form):
 
 
 class EstablishmentSettingsForm(forms.ModelForm):
+    #: The version of the settings the person started from: a save over someone else's newer
+    #: change is refused instead of silently overwriting it.
+    seen_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = EstablishmentNotificationSettings
         fields = [

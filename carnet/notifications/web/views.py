@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from carnet.core.errors import ValidationFailed
+from carnet.core.errors import Conflict, ValidationFailed
 from carnet.notifications import selectors, services
 from carnet.notifications.policies import notifications_visible_to, settings_establishments_for
 from carnet.notifications.vapid import application_server_key
@@ -127,10 +127,15 @@ def establishment_settings(request, establishment_id=None):
         establishment = get_object_or_404(administered, public_id=establishment_id)
     current = selectors.settings_for(establishment)
     budget = current.sms_monthly_budget
-    form = EstablishmentSettingsForm(request.POST or None, instance=current)
+    form = EstablishmentSettingsForm(
+        request.POST or None, instance=current, initial={"seen_version": services.settings_version(current)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_establishment_settings(actor=request.user, establishment=establishment, **form.cleaned_data)
+        except Conflict as error:
+            messages.error(request, error.message)
+            return redirect(reverse("notifications:establishment_settings_for", args=[establishment.public_id]))
         except ValidationFailed as error:
             for name, message in (error.details or {}).items():
                 form.add_error(name if name in form.fields else None, message)
