@@ -79,3 +79,16 @@ def test_teacher_signs_in_on_a_phone(e2e_world, live_server, phone, a11y):
     phone.keyboard.press("Enter")
     expect(phone).to_have_url(re.compile(r"/annuaire/"))
     a11y(phone, "directory")
+
+
+def test_the_head_reads_and_edits_the_year_calendar(e2e_world, live_server, desktop, phone, a11y):
+    w = e2e_world
+    sign_in(desktop, live_server.url, w.head.username, w.password)
+    desktop.goto(live_server.url + "/etablissement/annee/")
+    expect(desktop.get_by_role("heading", level=1)).to_be_visible()
+    expect(desktop.get_by_text("Trimestre 2").first).to_be_visible()
+    a11y(desktop, "calendar")
+    sign_in(phone, live_server.url, w.cpe.username, w.password)
+    phone.goto(live_server.url + "/etablissement/annee/")
+    expect(phone.get_by_text("Trimestre 1").first).to_be_visible()
+    a11y(phone, "calendar-read-only")

@@ -9,6 +9,7 @@ class SchoolConfig(AppConfig):
 
     def ready(self) -> None:
         from carnet.identity import hooks
+        from carnet.school.roles import roles_of
         from carnet.school.services import accounts
         from carnet.school.web.imports import register_navigation
         from carnet.ui import navigation
@@ -26,3 +27,4 @@ class SchoolConfig(AppConfig):
             match=("school:account", "school:activation_sheets"),
             visible=lambda request: accounts.manages_accounts(request.user),
         )
+        navigation.register("calendar", _("Année scolaire"), "school:calendar", "calendar", order=85, match=("school:calendar",), visible=lambda request: bool(roles_of(request.user).administrative_establishment_ids))

@@ -41,6 +41,11 @@ ACTION_LABELS = {
     "profile.contact_changed": _("Coordonnées modifiées"),
     "guardianship.remove": _("Lien de responsabilité retiré"),
     "establishment.staff_totp_required": _("Règle de double authentification modifiée"),
+    "establishment.create": _("Établissement créé"),
+    "period.update": _("Périodes modifiées"),
+    "period.scheme_change": _("Découpage de l'année modifié"),
+    "calendar_event.create": _("Date du calendrier ajoutée"),
+    "calendar_event.delete": _("Date du calendrier supprimée"),
 }
 
 OBJECT_LABELS = {
@@ -49,6 +54,9 @@ OBJECT_LABELS = {
     "school.establishment": _("Établissement"),
     "school.guardianship": _("Lien élève-responsable"),
     "school.stafffunction": _("Fonction"),
+    "school.period": _("Période"),
+    "school.schoolyear": _("Année scolaire"),
+    "school.calendarevent": _("Date du calendrier"),
     "school.enrollment": _("Inscription"),
     "identity.apitoken": _("Jeton d'API"),
 }

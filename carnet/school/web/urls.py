@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("carnet.school.web.accounts_urls")),
     path("imports/", include("carnet.school.web.imports_urls")),
     path("journal/", include("carnet.school.web.audit_urls")),
+    path("annee/", include("carnet.school.web.calendar_urls")),
 ]
