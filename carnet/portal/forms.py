@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from carnet.school import phones
 from carnet.school.models import Country
-
-_SEPARATORS = re.compile(r"[\s.\-()/]")
-_INTERNATIONAL = re.compile(r"^\+[1-9]\d{7,14}$")
 
 
 def normalize_phone(raw: str, country: str = Country.FRANCE) -> str | None:
-    """The E.164 form of a phone number typed by a person, or None if it is not one.
-
-    Spaces, dots, dashes, slashes and brackets are ignored; "00" stands for "+". A national number
-    is read in the person's country: in France "06 12 34 56 78" is +33612345678; in Benin the
-    10-digit "01 97 00 00 01" is +2290197000001 and the former 8-digit numbers get +229."""
-    text = _SEPARATORS.sub("", raw or "")
-    if text.startswith("00"):
-        text = "+" + text[2:]
-    if not text.startswith("+") and text.isdigit():
-        if country == Country.BENIN and (len(text) == 8 or (len(text) == 10 and text.startswith("01"))):
-            text = "+229" + text
-        elif country == Country.FRANCE and len(text) == 10 and text.startswith("0") and text[1] != "0":
-            text = "+33" + text[1:]
-    return text if _INTERNATIONAL.match(text) else None
+    """The E.164 form of a phone number typed by a person, or None if it is not one: the same
+    reading as the imports (`carnet.school.phones`), so a number typed on the profile and the same
+    number in an import file are equal."""
+    try:
+        return phones.normalize_phone(raw or "", country)
+    except phones.PhoneError:
+        return None
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from carnet.identity.names import fold
 from carnet.school.imports import people
 from carnet.school.imports.columns import Column, locate_header
-from carnet.school.imports.phones import PhoneError, normalize_phone, phone_key
 from carnet.school.imports.plan import CREATED, UNCHANGED, UPDATED, Plan
 from carnet.school.imports.reading import Table
 from carnet.school.imports.values import CellError, check_length, parse_email, parse_functions
 from carnet.school.models import StaffFunction
+from carnet.school.phones import PhoneError, normalize_phone, phone_key
 
 User = get_user_model()
 K = StaffFunction.Kind

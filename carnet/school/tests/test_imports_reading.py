@@ -7,7 +7,6 @@ import pytest
 
 from carnet.school.imports.columns import column_letter
 from carnet.school.imports.errors import ImportFileRejected
-from carnet.school.imports.phones import PhoneError, normalize_phone, phone_key
 from carnet.school.imports.reading import read_table
 from carnet.school.imports.values import (
     CellError,
@@ -18,6 +17,7 @@ from carnet.school.imports.values import (
     parse_yes_no,
 )
 from carnet.school.models import StaffFunction
+from carnet.school.phones import PhoneError, normalize_phone, phone_key
 from carnet.school.tests.test_imports_support import (
     STUDENT_HEADER,
     WORLD_STUDENTS,

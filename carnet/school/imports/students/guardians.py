@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from carnet.identity.names import fold
 from carnet.school.imports import people
-from carnet.school.imports.phones import phone_key
 from carnet.school.imports.plan import CREATED, UNCHANGED, UPDATED, Plan
 from carnet.school.imports.students.lines import GuardianEntry, Problems, StudentLine
 from carnet.school.imports.students.work import GuardianWork, Known, StudentsWork
 from carnet.school.models import Guardianship
+from carnet.school.phones import phone_key
 
 #: How two values of one guardian are compared when the guardian appears on several lines.
 _SAME: dict[str, Callable[[str], str]] = {"last_name": fold, "first_name": fold, "phone": phone_key, "email": str}

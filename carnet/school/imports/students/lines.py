@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from carnet.identity.names import fold
 from carnet.school.imports.columns import Column, Header
-from carnet.school.imports.phones import PhoneError, normalize_phone
 from carnet.school.imports.plan import Plan
 from carnet.school.imports.reading import Row
 from carnet.school.imports.values import (
@@ -20,6 +19,7 @@ from carnet.school.imports.values import (
     parse_sex,
     parse_yes_no,
 )
+from carnet.school.phones import PhoneError, normalize_phone
 
 GUARDIAN_SLOTS = (1, 2)
 GUARDIAN_FIELDS = (
