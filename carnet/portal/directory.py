@@ -12,22 +12,17 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from carnet.identity.names import fold
+from carnet.identity.search import filter_by_name
 from carnet.portal.french import with_name
 from carnet.school import policies
 from carnet.school.models import Country, Enrollment, Guardianship, StaffFunction, TeachingAssignment
 from carnet.school.roles import active_function_q, current_enrollment_q, roles_of
 
-MAX_QUERY_TERMS = 6
-MAX_QUERY_LENGTH = 100
-
 
 def search_people(viewer, query: str = "") -> QuerySet:
     """People visible to `viewer` whose name or identifier contains every word of `query`, ignoring
     case and accents ("eloise" finds "Éloïse"). An empty query lists everyone visible."""
-    people = policies.people_visible_to(viewer)
-    for term in fold(query[:MAX_QUERY_LENGTH]).split()[:MAX_QUERY_TERMS]:
-        people = people.filter(search_name__contains=term)
+    people = filter_by_name(policies.people_visible_to(viewer), query)
     return people.order_by("last_name", "first_name", "id")
 
 

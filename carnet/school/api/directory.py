@@ -6,7 +6,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from carnet.core.api import error_responses
 from carnet.core.api import lazy_text as _
-from carnet.identity.names import fold
+from carnet.identity.search import filter_by_name
 from carnet.school import policies
 from carnet.school.api.schemas import ClassRef, EstablishmentRef, FunctionOut, PersonRef
 from carnet.school.models import Enrollment, Guardianship, StaffFunction
@@ -58,9 +58,7 @@ def search_people(actor, query: str):
     (accents and case folded), with what the directory shows about them prefetched: a constant
     number of queries whatever the page size."""
     roles = roles_of(actor)
-    people = policies.people_visible_to(actor)
-    for word in fold(query).split():
-        people = people.filter(search_name__contains=word)
+    people = filter_by_name(policies.people_visible_to(actor), query)
     establishment_ids = roles.establishment_ids if not roles.is_superuser else None
     functions = (
         StaffFunction.objects.filter(active_function_q()).select_related("establishment").order_by("kind")

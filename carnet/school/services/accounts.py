@@ -23,7 +23,7 @@ from carnet.core.errors import ValidationFailed
 from carnet.identity import services as identity
 from carnet.identity import totp
 from carnet.identity.models import ActivationCode
-from carnet.identity.names import fold
+from carnet.identity.search import filter_by_name
 from carnet.school import policies
 from carnet.school.models import Enrollment, Establishment, Guardianship, SchoolClass, StaffFunction
 from carnet.school.roles import active_function_q, current_enrollment_q, roles_of
@@ -107,9 +107,7 @@ def search_accounts(actor, *, query: str = "", status: str = "") -> QuerySet:
     """Accounts `actor` may manage, matching every word of `query` (accents and case ignored),
     annotated with `is_student`, `is_guardian`, `is_staff_member` and `class_name`."""
     managed = managed_establishment_ids(actor)
-    people = accounts_visible_to(actor)
-    for word in fold(query).split():
-        people = people.filter(search_name__contains=word)
+    people = filter_by_name(accounts_visible_to(actor), query)
     if status == "never":
         people = people.filter(last_login__isnull=True)
     elif status == "inactive":
