@@ -13,9 +13,11 @@ from ninja import NinjaAPI, Swagger
 
 from carnet.core.api import ApiRateThrottle, error_codes_markdown, error_response, install_error_handlers
 from carnet.core.errors import NotFound
+from carnet.grades.api import router as grades_router
 from carnet.identity.api.auth import SessionAuth, TokenAuth
 from carnet.identity.api.tokens import router as tokens_router
 from carnet.notifications.api import router as notifications_router
+from carnet.reportcards.api import router as reportcards_router
 from carnet.school.api.classes import router as classes_router
 from carnet.school.api.directory import router as directory_router
 from carnet.school.api.me import router as me_router
@@ -99,3 +101,5 @@ api.add_router("/directory", directory_router)
 api.add_router("/classes", classes_router)
 api.add_router("/tokens", tokens_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/grades", grades_router)
+api.add_router("/reportcards", reportcards_router)

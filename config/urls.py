@@ -17,6 +17,8 @@ urlpatterns = [
     path("compte/", include("carnet.identity.web.urls")),
     path("etablissement/", include("carnet.school.web.urls")),
     path("notifications/", include("carnet.notifications.web.urls")),
+    path("", include("carnet.grades.web.urls")),
+    path("", include("carnet.reportcards.web.urls")),
     path("", include("carnet.notifications.web.root_urls")),  # /sw.js: the push service worker
     path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "carnet.school",
     "carnet.audit",
     "carnet.notifications",
+    "carnet.grades",
+    "carnet.reportcards",
     "carnet.portal",
     "carnet.demo",
     "django.forms",

@@ -1,0 +1,5 @@
+"""(filled by the part that owns it)"""
+
+from ninja import Router
+
+router = Router()

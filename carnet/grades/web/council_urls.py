@@ -1,0 +1,3 @@
+"""(filled by the part that owns it)"""
+
+urlpatterns: list = []
