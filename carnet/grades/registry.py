@@ -3,6 +3,9 @@ each part has a `register()` in its web module `web/<part>_register.py`."""
 
 
 def register_all() -> None:
+    from carnet.grades import notifying
+
+    notifying.register()
     from carnet.grades.web import council_register, family_register, settings_register, teacher_register
     teacher_register.register()
     family_register.register()
