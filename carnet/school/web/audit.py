@@ -46,6 +46,23 @@ ACTION_LABELS = {
     "period.scheme_change": _("Découpage de l'année modifié"),
     "calendar_event.create": _("Date du calendrier ajoutée"),
     "calendar_event.delete": _("Date du calendrier supprimée"),
+    "grades.assessment_created": _("Évaluation créée"),
+    "grades.assessment_updated": _("Évaluation modifiée"),
+    "grades.assessment_deleted": _("Évaluation supprimée"),
+    "grades.assessment_published": _("Évaluation publiée"),
+    "grades.mark_created": _("Note saisie"),
+    "grades.mark_changed": _("Note modifiée"),
+    "grades.mark_deleted": _("Note effacée"),
+    "grades.appraisal_saved": _("Appréciation enregistrée"),
+    "grades.conduct_set": _("Note de conduite fixée"),
+    "grades.council_closed": _("Conseil de classe clos"),
+    "grades.council_unlocked": _("Conseil de classe déverrouillé"),
+    "grades.council_record_saved": _("Avis du conseil enregistré"),
+    "grades.profile_changed": _("Règles de calcul des moyennes modifiées"),
+    "grades.coefficients_changed": _("Coefficients des matières modifiés"),
+    "grades.kinds_changed": _("Types d'évaluation modifiés"),
+    "import.marks": _("Import des notes"),
+    "reportcards.published": _("Bulletins publiés"),
 }
 
 OBJECT_LABELS = {
@@ -59,6 +76,15 @@ OBJECT_LABELS = {
     "school.calendarevent": _("Date du calendrier"),
     "school.enrollment": _("Inscription"),
     "identity.apitoken": _("Jeton d'API"),
+    "grades.assessment": _("Évaluation"),
+    "grades.mark": _("Note"),
+    "grades.appraisal": _("Appréciation"),
+    "grades.conductmark": _("Note de conduite"),
+    "grades.classcouncil": _("Conseil de classe"),
+    "grades.gradingprofile": _("Règles de calcul"),
+    "grades.subjectcoefficient": _("Coefficient"),
+    "reportcards.reportcard": _("Bulletin"),
+    "reportcards.reportcardbatch": _("Génération de bulletins"),
 }
 
 EXTRA_FIELD_LABELS = {
