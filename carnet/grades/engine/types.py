@@ -98,6 +98,7 @@ class SubjectLine:
     coefficient: Decimal
     average: Decimal | None
     is_bonus: bool = False  # optional subject: only points above 10 count
+    blocked_reason: str | None = None  # the subject's average is blocked (rules.missing == "block")
 
 
 @dataclass(frozen=True)
@@ -116,3 +117,4 @@ class Stats:
     maximum: Decimal | None
     # (label, count) for the bands [0,5), [5,8), [8,10), [10,12), [12,14), [14,16), [16,20]
     distribution: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    scale: Decimal = Decimal("20")  # the values' scale (an assessment's own scale; 20 for averages)

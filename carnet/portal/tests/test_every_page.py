@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "identity:login", "identity:activate", "identity:recover", "identity:recover_sent", "identity:recover_code",
     "identity:choose_password", "identity:login_totp", "healthz", "set_language", "javascript-catalog",
-    "push_service_worker", "api:openapi-json", "api:openapi-view",
+    "push_service_worker", "api:openapi-json", "api:openapi-view", "reportcards:verify_form",
 }
 SKIP = {"identity:logout", "set_language"}  # POST-only or redirect-only
 

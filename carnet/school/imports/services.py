@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 
 from carnet.audit.services import record
 from carnet.school import policies
 from carnet.school.imports import assignments, staff, students
+from carnet.school.imports import plan as plan_module
 from carnet.school.imports.errors import ImportInvalid, ImportOutdated
-from carnet.school.imports.plan import ENTITY_LABELS, Plan
+from carnet.school.imports.plan import ENTITY_LABELS, FIELD_LABELS, Plan
 from carnet.school.imports.reading import read_table
 from carnet.school.models import Establishment, ImportRun
 
@@ -28,6 +30,10 @@ class ImportKind:
     label: object
     validate: Callable[..., Plan]
     apply: Callable[[Plan], None]
+    #: For kinds registered by upper apps: the example file offered on the imports page.
+    example_name: str = ""
+    example_csv: Callable[[], bytes] | None = None
+    example_xlsx: Callable[[], bytes] | None = None
 
 
 KINDS = {
@@ -35,6 +41,23 @@ KINDS = {
     "staff": ImportKind("staff", ImportRun.Kind.STAFF.label, staff.validate, staff.apply),
     "assignments": ImportKind("assignments", ImportRun.Kind.ASSIGNMENTS.label, assignments.validate, assignments.apply),
 }
+
+
+def register_kind(
+    key: str,
+    kind: ImportKind,
+    *,
+    entity_labels: dict[str, Any] | None = None,
+    feminine: tuple[str, ...] = (),
+    field_labels: dict[str, Any] | None = None,
+) -> None:
+    """Let an upper app (grades: marks) add an import kind without school importing it; called from
+    that app's `ready()`. `entity_labels` name what its plan counts ("marks": "Notes"), `feminine`
+    the entities whose counts read "créées", `field_labels` the fields its changes show."""
+    KINDS[key] = kind
+    ENTITY_LABELS.update(entity_labels or {})
+    plan_module._FEMININE.update(feminine)
+    FIELD_LABELS.update(field_labels or {})
 
 
 @dataclass
@@ -123,4 +146,16 @@ def summary_rows(summary: dict) -> list[dict]:
     return rows
 
 
-KIND_CHOICES = [(key, kind.label) for key, kind in KINDS.items()]
+class _KindChoices(BaseChoiceIterator):
+    """(key, label) of every kind, read when iterated: kinds registered later appear in forms
+    defined before them."""
+
+    def __iter__(self):
+        for key, kind in KINDS.items():
+            yield key, kind.label
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+KIND_CHOICES = _KindChoices()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
@@ -110,9 +110,26 @@ def update_periods(*, actor, school_year: SchoolYear, rows: list[dict]) -> list[
     return changed
 
 
+def periods_in_use(periods) -> bool:
+    """Whether any row protected from deletion (assessments, appraisals, councils, conduct marks,
+    report cards… of upper apps, which school does not import) refers to one of `periods`: every
+    reverse relation of Period with on_delete PROTECT or RESTRICT is checked, hidden ones included."""
+    for relation in Period._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, models.ManyToOneRel) or relation.related_model is None:
+            continue
+        if relation.on_delete not in (models.PROTECT, models.RESTRICT):
+            continue
+        model: type[models.Model] = relation.related_model  # type: ignore[assignment]
+        related = model._base_manager.filter(**{f"{relation.field.name}__in": periods})
+        if related.exists():
+            return True
+    return False
+
+
 def change_period_scheme(*, actor, school_year: SchoolYear, kind: str) -> list[Period]:
     """Replace the periods of `school_year` by 2 semesters or 3 trimesters with the default dates.
-    Nothing else refers to periods yet; once marks or report cards do, this must refuse."""
+    Refuses (ValidationFailed) once anything refers to the year's periods (marks, appraisals,
+    councils, report cards): their periods can then only be renamed and re-dated."""
     establishment = school_year.establishment
     ensure_can_edit_calendar(actor, establishment)
     if kind not in PERIOD_COUNTS:
@@ -121,6 +138,14 @@ def change_period_scheme(*, actor, school_year: SchoolYear, kind: str) -> list[P
         old = list(Period.objects.select_for_update().filter(school_year=school_year).order_by("number"))
         if old and all(p.kind == kind for p in old) and len(old) == PERIOD_COUNTS[kind]:
             return []
+        if old and periods_in_use(old):
+            raise ValidationFailed(
+                _(
+                    "Impossible de changer de découpage : des évaluations, notes, appréciations, conseils de "
+                    "classe ou bulletins sont déjà rattachés aux périodes de cette année. Vous pouvez encore "
+                    "renommer les périodes et changer leurs dates."
+                )
+            )
         Period.objects.filter(school_year=school_year).delete()
         periods = Period.objects.bulk_create(
             [

@@ -197,13 +197,18 @@ def example(request, kind, extension):
         raise PermissionDenied
     if kind not in KINDS or extension not in {"csv", "xlsx"}:
         raise Http404
-    name = {"students": "eleves", "staff": "personnels", "assignments": "services"}[kind]
+    registered = KINDS[kind]
+    if registered.example_csv is not None and registered.example_xlsx is not None:
+        name = registered.example_name or kind
+        content = registered.example_csv() if extension == "csv" else registered.example_xlsx()
+    else:
+        name = {"students": "eleves", "staff": "personnels", "assignments": "services"}[kind]
+        content = examples.example_csv(kind) if extension == "csv" else examples.example_xlsx(kind)
     if extension == "csv":
-        response = HttpResponse(examples.example_csv(kind), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            examples.example_xlsx(kind),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
     response["Content-Disposition"] = f'attachment; filename="modele-{name}.{extension}"'
     return response

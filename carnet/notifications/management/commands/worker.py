@@ -10,6 +10,9 @@ hour, outside quiet hours, so checking every few minutes is enough.
     carnet worker --batch               # run what is queued (and the due digests), then exit
     carnet worker --digest-every 0      # tasks only (digests sent by `carnet send-digests` in cron)
 
+The same thread runs the periodic jobs other apps register with `carnet.notifications.periodic`
+(publishing marks whose moment has come, …), each at its own interval; `--batch` runs them once.
+
 Several workers may run at once: a delivery is claimed before it leaves, so none is sent twice.
 It needs the database tasks backend (the default, CARNET_TASKS_BACKEND=database)."""
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
@@ -28,6 +32,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 from django_tasks_db.models import DBTaskResult
 
+from carnet.notifications import periodic
 from carnet.notifications.tasks import deliver, send_digests
 
 log = logging.getLogger("carnet.worker")
@@ -59,19 +64,38 @@ def enqueue_digests() -> bool:
 
 
 class DigestScheduler(threading.Thread):
+    """Enqueues the digest run every `every` seconds (0: never) and runs the registered periodic
+    jobs when due. It wakes at the shortest of those intervals (at most every MAX_TICK seconds)."""
+
+    MAX_TICK = 60.0
+
     def __init__(self, every: float) -> None:
         super().__init__(name="carnet-digests", daemon=True)
         self.every = every
         self.stopped = threading.Event()
 
+    @property
+    def tick(self) -> float:
+        candidates = [self.MAX_TICK]
+        if self.every:
+            candidates.append(self.every)
+        shortest = periodic.shortest_interval()
+        if shortest:
+            candidates.append(shortest)
+        return max(min(candidates), 0.05)
+
     def run(self) -> None:
-        while not self.stopped.wait(self.every):
-            try:
-                close_old_connections()
-                if enqueue_digests():
-                    log.info("Digest run enqueued")
-            except Exception:  # a database hiccup must not kill the scheduler
-                log.exception("Could not enqueue the digest run")
+        last_digest = time.monotonic()
+        while not self.stopped.wait(self.tick):
+            close_old_connections()
+            if self.every and time.monotonic() - last_digest >= self.every:
+                last_digest = time.monotonic()
+                try:
+                    if enqueue_digests():
+                        log.info("Digest run enqueued")
+                except Exception:  # a database hiccup must not kill the scheduler
+                    log.exception("Could not enqueue the digest run")
+            periodic.run_due()
 
 
 class Command(BaseCommand):
@@ -102,8 +126,10 @@ class Command(BaseCommand):
             )
         if digest_every and enqueue_digests():
             self.stdout.write("Digest run enqueued.")
+        if batch:
+            periodic.run_due(force=True)
         scheduler = None
-        if digest_every and not batch:
+        if (digest_every or periodic.jobs()) and not batch:
             scheduler = DigestScheduler(digest_every)
             scheduler.start()
         worker = Worker(

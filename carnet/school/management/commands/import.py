@@ -1,4 +1,5 @@
-"""`carnet import {students,staff,assignments} FILE --establishment CODE [--dry-run]`.
+"""`carnet import KIND FILE --establishment CODE [--dry-run]`, KIND one of students, staff,
+assignments, or a kind an upper app registers (`services.register_kind`: marks).
 
 Validates the whole file and prints every problem with its line and column; writes nothing unless
 the file is valid (and never with --dry-run); then prints what was created, updated and left
@@ -18,10 +19,13 @@ from carnet.school.models import Establishment
 
 
 class Command(BaseCommand):
-    help = "Importe les élèves et leurs responsables, les personnels ou les services d'enseignement (CSV ou XLSX)."
+    help = (
+        "Importe les élèves et leurs responsables, les personnels, les services d'enseignement ou les notes "
+        "(CSV ou XLSX)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(KINDS), help="students, staff ou assignments")
+        parser.add_argument("kind", choices=sorted(KINDS), help=", ".join(sorted(KINDS)))
         parser.add_argument("file", help="fichier CSV ou XLSX")
         parser.add_argument("--establishment", required=True, help="code de l'établissement (UAI en France)")
         parser.add_argument("--dry-run", action="store_true", help="tout vérifier, ne rien enregistrer")

@@ -1,0 +1,49 @@
+"""Class statistics of a set of marks or averages: count, mean, median, minimum, maximum and a
+distribution by bands of /20. Mean and median are rounded at 2 decimals (half-up); the median of an
+even count is the mean of the two middle values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from carnet.grades.engine.numbers import TWENTY, ZERO, round2
+from carnet.grades.engine.types import Stats
+
+#: [low, high) on /20, the last band closed: [16, 20].
+BANDS: tuple[tuple[Decimal, Decimal, str], ...] = tuple(
+    (Decimal(low), Decimal(high), f"{low}–{high}")
+    for low, high in ((0, 5), (5, 8), (8, 10), (10, 12), (12, 14), (14, 16), (16, 20))
+)
+
+
+def band_label(value_on_twenty: Decimal) -> str:
+    for low, high, label in BANDS:
+        if low <= value_on_twenty < high:
+            return label
+    return BANDS[-1][2] if value_on_twenty >= BANDS[-1][0] else BANDS[0][2]
+
+
+def statistics(values: Iterable[Decimal | None], scale: Decimal = TWENTY) -> Stats:
+    """Statistics of the values (None ignored), which are on `scale`; the distribution places each
+    value by its /20 equivalent."""
+    numbers = sorted(Decimal(v) for v in values if v is not None)
+    scale = Decimal(scale)
+    counts = {label: 0 for _low, _high, label in BANDS}
+    for number in numbers:
+        counts[band_label(number * TWENTY / scale)] += 1
+    distribution = tuple((label, counts[label]) for _low, _high, label in BANDS)
+    if not numbers:
+        return Stats(count=0, mean=None, median=None, minimum=None, maximum=None, distribution=distribution, scale=scale)
+    count = len(numbers)
+    middle = count // 2
+    median = numbers[middle] if count % 2 else (numbers[middle - 1] + numbers[middle]) / 2
+    return Stats(
+        count=count,
+        mean=round2(sum(numbers, ZERO) / count),
+        median=round2(median),
+        minimum=numbers[0],
+        maximum=numbers[-1],
+        distribution=distribution,
+        scale=scale,
+    )

@@ -1,0 +1,412 @@
+"""A student's average in one subject for one period, with its explanation.
+
+Which marks count (every formula):
+- ABSENT (absent excusé) and EXEMPT (dispensé): never counted.
+- NOT_HANDED_IN (copie non rendue): counted 0 when `rules.not_handed_in == "zero"`, else not counted.
+- NOT_MARKED (a missing mark): `rules.missing` "skip" → not counted, "zero" → counted 0, "block" → the
+  subject average is not computed (value None, `blocked_reason` names the missing assessments).
+  A missing mark of a bonus assessment is never counted and never blocks.
+- Every counted mark is brought back to /20 and rounded at 2 decimals (see engine.numbers).
+
+Formulas (`rules.formula`):
+- "weighted" (France): sum(mark/20 × coefficient) / sum(coefficients).
+- "benin" (Benin, public): MI = mean of the interrogation marks weighted by their coefficients
+  (usually 1), rounded; average = (MI + D1 + … + Dn) / (1 + n) with the devoir marks D1…Dn, each devoir
+  counted once whatever its coefficient. No interrogation: the mean of the devoirs. No devoir: MI.
+  Marks whose role is OTHER are treated as interrogations.
+- "custom": `rules.components`, each (role, mode, weight). A "mean" component makes one term, the
+  role's marks' mean weighted by their coefficients (rounded like MI), of weight `weight`; an "each"
+  component makes one term per mark, of weight `weight × the assessment's coefficient`. The average is
+  the weighted mean of the terms. A component with no counted mark is left out; a mark whose role no
+  component names is not counted.
+
+Bonus assessments (`is_bonus`): the average is first computed without them; then the bonus marks are
+considered from the highest to the lowest (on /20; equal marks: the higher coefficient first, then by
+assessment key, so that the order of the input never matters), each kept only if, added to the marks counted so
+far, it makes the (rounded) average strictly higher. With no ordinary mark there is nothing to raise,
+so no bonus counts.
+Explanations: with `explain=False` the same arithmetic runs without writing the steps (a class's
+ranks and statistics need only the numbers); the values are identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from carnet.grades.engine.numbers import ONE, TWENTY, ZERO, fmt, mean_text, round2, to_twenty
+from carnet.grades.engine.types import (
+    ABSENT,
+    DEVOIR,
+    EXEMPT,
+    INTERROGATION,
+    MARKED,
+    NOT_HANDED_IN,
+    MarkIn,
+    Rules,
+    Step,
+    SubjectResult,
+)
+
+
+class _Counted:
+    """A mark that enters the average, brought back to /20."""
+
+    __slots__ = ("mark", "on20")
+
+    def __init__(self, mark: MarkIn, on20: Decimal):
+        self.mark = mark
+        self.on20 = on20
+
+
+@dataclass
+class _Outcome:
+    value: Decimal | None
+    steps: list[Step] = field(default_factory=list)
+    used: tuple[str, ...] = ()
+    interrogation_mean: Decimal | None = None
+    devoirs: tuple[Decimal, ...] = ()
+
+
+class _Steps(list):
+    """The explanation being written; `say` builds a step only when explaining."""
+
+    def __init__(self, explain: bool):
+        super().__init__()
+        self.explain = explain
+
+    def say(self, make: Callable[[], Step]) -> None:
+        if self.explain:
+            self.append(make())
+
+
+def _quoted(title: str) -> str:
+    return f"« {title} »"
+
+
+def _mark_line(mark: MarkIn, on20: Decimal, show_coefficient: bool) -> Step:
+    params = {
+        "title": mark.title,
+        "value": fmt(mark.value if mark.value is not None else ZERO),
+        "scale": fmt(mark.scale),
+        "on20": fmt(on20),
+        "coef": fmt(mark.coefficient),
+    }
+    if Decimal(mark.scale) == TWENTY:
+        text = (
+            _("%(title)s : %(value)s sur 20, coefficient %(coef)s") if show_coefficient else _("%(title)s : %(value)s sur 20")
+        ) % params
+    elif show_coefficient:
+        text = _("%(title)s : %(value)s sur %(scale)s, soit %(on20)s sur 20, coefficient %(coef)s") % params
+    else:
+        text = _("%(title)s : %(value)s sur %(scale)s, soit %(on20)s sur 20") % params
+    if mark.is_bonus:
+        text = _("%(line)s (bonus)") % {"line": text}
+    return Step(text, on20)
+
+
+def _admit(mark: MarkIn, rules: Rules, steps: _Steps, missing: list[MarkIn]) -> _Counted | None:
+    """The mark as counted (on /20), or None; says why in `steps`."""
+    status = mark.status
+    if status == MARKED and mark.value is not None:
+        on20 = to_twenty(mark.value, mark.scale)
+        if steps.explain:
+            steps.append(_mark_line(mark, on20, rules.formula != "benin" or mark.coefficient != ONE))
+        return _Counted(mark, on20)
+    name = _quoted(mark.title)
+    if status == ABSENT:
+        steps.say(lambda: Step(_("%(name)s n'est pas compté : absent excusé.") % {"name": name}))
+        return None
+    if status == EXEMPT:
+        steps.say(lambda: Step(_("%(name)s n'est pas compté : dispensé.") % {"name": name}))
+        return None
+    if status == NOT_HANDED_IN:
+        if rules.not_handed_in == "zero" and not mark.is_bonus:
+            steps.say(lambda: Step(_("%(name)s : copie non rendue, comptée 0 sur 20.") % {"name": name}, ZERO))
+            return _Counted(mark, ZERO)
+        steps.say(lambda: Step(_("%(name)s n'est pas compté : copie non rendue.") % {"name": name}))
+        return None
+    # NOT_MARKED, or a MARKED status without a value (treated as missing)
+    if mark.is_bonus or rules.missing == "skip":
+        steps.say(lambda: Step(_("%(name)s n'est pas encore noté : pas compté.") % {"name": name}))
+        return None
+    if rules.missing == "zero":
+        steps.say(lambda: Step(_("%(name)s n'est pas noté : compté 0 sur 20 (règle de l'établissement).") % {"name": name}, ZERO))
+        return _Counted(mark, ZERO)
+    steps.say(lambda: Step(_("%(name)s n'est pas encore noté.") % {"name": name}))
+    missing.append(mark)
+    return None
+
+
+def _weighted_mean(items: Sequence[_Counted]) -> Decimal:
+    """The coefficient-weighted mean of the items, rounded."""
+    numerator = ZERO
+    denominator = ZERO
+    for item in items:
+        numerator += item.on20 * item.mark.coefficient
+        denominator += item.mark.coefficient
+    return round2(numerator / denominator)
+
+
+def _mean_text(items: Sequence[_Counted], value: Decimal) -> str:
+    return mean_text([(i.on20, i.mark.coefficient) for i in items], value)
+
+
+def _weighted(items: Sequence[_Counted], rules: Rules, steps: _Steps) -> _Outcome:
+    if not items:
+        steps.say(lambda: Step(_("Aucune note comptée : pas de moyenne.")))
+        return _Outcome(None)
+    value = _weighted_mean(items)
+    steps.say(lambda: Step(_("Moyenne = %(calc)s") % {"calc": _mean_text(items, value)}, value))
+    return _Outcome(value, used=tuple(i.mark.assessment for i in items))
+
+
+def _benin(items: Sequence[_Counted], rules: Rules, steps: _Steps) -> _Outcome:
+    interrogations: list[_Counted] = []
+    devoirs: list[_Counted] = []
+    for item in items:
+        (devoirs if item.mark.role == DEVOIR else interrogations).append(item)
+    used = tuple(i.mark.assessment for i in items)
+    mi: Decimal | None = None
+    if interrogations:
+        mi = _weighted_mean(interrogations)
+        steps.say(
+            lambda: Step(
+                _("Interrogations : %(calc)s (moyenne des interrogations, MI)") % {"calc": _mean_text(interrogations, mi)}, mi
+            )
+        )
+    marks = tuple(d.on20 for d in devoirs)
+    if mi is None and not devoirs:
+        steps.say(lambda: Step(_("Ni interrogation ni devoir comptés : pas de moyenne.")))
+        return _Outcome(None)
+    if mi is None:
+        value = round2(sum(marks, ZERO) / len(marks))
+        steps.say(
+            lambda: Step(
+                _("Pas d'interrogation : moyenne = moyenne des devoirs = %(calc)s") % {"calc": mean_text([(m, ONE) for m in marks], value)},
+                value,
+            )
+        )
+        return _Outcome(value, used=used, devoirs=marks)
+    if not devoirs:
+        steps.say(lambda: Step(_("Pas de devoir : moyenne = MI = %(mi)s") % {"mi": fmt(mi)}, mi))
+        return _Outcome(mi, used=used, interrogation_mean=mi)
+    count = 1 + len(marks)
+    value = round2((mi + sum(marks, ZERO)) / count)
+
+    def explain() -> Step:
+        letters = " + ".join(["MI"] + [f"D{n}" for n in range(1, len(marks) + 1)])
+        numbers = " + ".join([fmt(mi)] + [fmt(m) for m in marks])
+        return Step(
+            _("Moyenne = (%(letters)s) / %(count)s = (%(numbers)s) / %(count)s = %(value)s")
+            % {"letters": letters, "numbers": numbers, "count": count, "value": fmt(value)},
+            value,
+        )
+
+    steps.say(explain)
+    return _Outcome(value, used=used, interrogation_mean=mi, devoirs=marks)
+
+
+def _role_words(role: str) -> str:
+    if role == INTERROGATION:
+        return _("interrogations")
+    if role == DEVOIR:
+        return _("devoirs")
+    return _("autres notes")
+
+
+def _custom(items: Sequence[_Counted], rules: Rules, steps: _Steps) -> _Outcome:
+    terms: list[tuple[Decimal, Decimal]] = []  # (value, weight)
+    used: list[str] = []
+    named_roles = {component.role for component in rules.components}
+    for component in rules.components:
+        members = [i for i in items if i.mark.role == component.role]
+        if not members:
+            if steps.explain:
+                steps.append(
+                    Step(
+                        _("Aucune note parmi les %(role)s : cette partie de la formule est laissée de côté.")
+                        % {"role": _role_words(component.role)}
+                    )
+                )
+            continue
+        used.extend(i.mark.assessment for i in members)
+        if component.mode == "each":
+            for i in members:
+                terms.append((i.on20, component.weight * i.mark.coefficient))
+            if steps.explain:
+                steps.append(
+                    Step(
+                        _("Les %(role)s comptent chacun avec le poids %(weight)s.")
+                        % {"role": _role_words(component.role), "weight": fmt(component.weight)}
+                    )
+                )
+        else:
+            mean = _weighted_mean(members)
+            terms.append((mean, component.weight))
+            if steps.explain:
+                steps.append(
+                    Step(
+                        _("Moyenne des %(role)s : %(calc)s (poids %(weight)s)")
+                        % {"role": _role_words(component.role), "calc": _mean_text(members, mean), "weight": fmt(component.weight)},
+                        mean,
+                    )
+                )
+    for i in items:
+        if i.mark.role not in named_roles and steps.explain:
+            steps.append(Step(_("%(name)s n'entre dans aucune partie de la formule : pas compté.") % {"name": _quoted(i.mark.title)}))
+    terms = [(v, w) for v, w in terms if w > 0]
+    if not terms:
+        steps.say(lambda: Step(_("Aucune note comptée : pas de moyenne.")))
+        return _Outcome(None)
+    numerator = sum((v * w for v, w in terms), ZERO)
+    denominator = sum((w for _v, w in terms), ZERO)
+    value = round2(numerator / denominator)
+    steps.say(lambda: Step(_("Moyenne = %(calc)s") % {"calc": mean_text(terms, value)}, value))
+    return _Outcome(value, used=tuple(used))
+
+
+FORMULAS: dict[str, Callable[[Sequence[_Counted], Rules, _Steps], _Outcome]] = {
+    "weighted": _weighted,
+    "benin": _benin,
+    "custom": _custom,
+}
+
+
+def blocked_reason(missing: Sequence[MarkIn]) -> str:
+    names = ", ".join(_quoted(m.title) for m in missing)
+    if len(missing) == 1:
+        return _("La moyenne n'est pas calculée : la note de %(names)s manque.") % {"names": names}
+    return _("La moyenne n'est pas calculée : les notes de %(names)s manquent.") % {"names": names}
+
+
+def _numbers_only(marks: Sequence[MarkIn], rules: Rules) -> SubjectResult | None:
+    """`subject_average(marks, rules, explain=False)` for the common cases, written out flat: the
+    "weighted" and "benin" formulas without any bonus assessment. None for the other cases (the
+    general path below handles them). The same arithmetic in the same order as `_admit`,
+    `_weighted_mean`, `_weighted` and `_benin`, so the same Decimals; a whole establishment's
+    averages are mostly this function."""
+    formula = rules.formula
+    if formula != "weighted" and formula != "benin":
+        return None
+    missing_rule = rules.missing
+    handed_in_zero = rules.not_handed_in == "zero"
+    counted: list[tuple[MarkIn, Decimal]] = []
+    missing: list[MarkIn] = []
+    for mark in marks:
+        if mark.is_bonus:
+            return None
+        status = mark.status
+        value = mark.value
+        if status == MARKED and value is not None:
+            counted.append((mark, to_twenty(value, mark.scale)))
+        elif status == ABSENT or status == EXEMPT:
+            continue
+        elif status == NOT_HANDED_IN:
+            if handed_in_zero:
+                counted.append((mark, ZERO))
+        elif missing_rule == "skip":
+            continue
+        elif missing_rule == "zero":
+            counted.append((mark, ZERO))
+        else:
+            missing.append(mark)
+    if missing:
+        return SubjectResult(value=None, steps=(), blocked_reason=blocked_reason(missing))
+    if not counted:
+        return SubjectResult(value=None, steps=())
+    used = tuple(mark.assessment for mark, _on20 in counted)
+    if formula == "weighted":
+        numerator = ZERO
+        denominator = ZERO
+        for mark, on20 in counted:
+            numerator += on20 * mark.coefficient
+            denominator += mark.coefficient
+        return SubjectResult(value=round2(numerator / denominator), steps=(), counted=used)
+    # benin: MI over the interrogations (every role but DEVOIR), then (MI + D1 + … + Dn) / (1 + n)
+    numerator = ZERO
+    denominator = ZERO
+    devoirs: list[Decimal] = []
+    for mark, on20 in counted:
+        if mark.role == DEVOIR:
+            devoirs.append(on20)
+        else:
+            numerator += on20 * mark.coefficient
+            denominator += mark.coefficient
+    marks_on20 = tuple(devoirs)
+    if len(devoirs) == len(counted):  # no interrogation
+        value = round2(sum(marks_on20, ZERO) / len(marks_on20))
+        return SubjectResult(value=value, steps=(), counted=used, devoirs=marks_on20)
+    mi = round2(numerator / denominator)
+    if not devoirs:
+        return SubjectResult(value=mi, steps=(), counted=used, interrogation_mean=mi)
+    value = round2((mi + sum(marks_on20, ZERO)) / (1 + len(marks_on20)))
+    return SubjectResult(value=value, steps=(), counted=used, interrogation_mean=mi, devoirs=marks_on20)
+
+
+def subject_average(marks: Sequence[MarkIn], rules: Rules, *, explain: bool = True) -> SubjectResult:
+    """The average of one student's marks in one subject under `rules` (see the module docstring).
+
+    The value does not depend on the order of `marks`; the explanation lists them in that order.
+    `explain=False` leaves `steps` empty (same value, faster)."""
+    if not explain:
+        quick = _numbers_only(marks, rules)
+        if quick is not None:
+            return quick
+    formula = FORMULAS.get(rules.formula, _weighted)
+    steps = _Steps(explain)
+    missing: list[MarkIn] = []
+    ordinary: list[_Counted] = []
+    bonuses: list[_Counted] = []
+    for mark in marks:
+        counted = _admit(mark, rules, steps, missing)
+        if counted is not None:
+            (bonuses if mark.is_bonus else ordinary).append(counted)
+    if missing:
+        reason = blocked_reason(missing)
+        steps.say(lambda: Step(reason))
+        return SubjectResult(value=None, steps=tuple(steps), blocked_reason=reason)
+
+    outcome = formula(ordinary, rules, steps)
+    if bonuses and outcome.value is None:
+        for bonus in bonuses if explain else ():
+            steps.append(
+                Step(_("Le bonus %(name)s n'est pas compté : il n'y a pas d'autre note à faire monter.") % {"name": _quoted(bonus.mark.title)})
+            )
+    elif bonuses:
+        kept = list(ordinary)
+        current = outcome
+        raised = False
+        silent = _Steps(False)
+        for bonus in sorted(bonuses, key=lambda b: (b.on20, b.mark.coefficient, b.mark.assessment), reverse=True):
+            trial = formula([*kept, bonus], rules, silent)
+            before = current.value
+            raises = trial.value is not None and before is not None and trial.value > before
+            if explain:
+                params = {"name": _quoted(bonus.mark.title), "mark": fmt(bonus.on20), "before": fmt(before or ZERO)}
+                if raises:
+                    params["after"] = fmt(trial.value or ZERO)
+                    text = _("Le bonus %(name)s (%(mark)s) fait monter la moyenne de %(before)s à %(after)s : il est compté.") % params
+                    steps.append(Step(text, trial.value))
+                else:
+                    text = _("Le bonus %(name)s (%(mark)s) ne ferait pas monter la moyenne (%(before)s) : il n'est pas compté.") % params
+                    steps.append(Step(text))
+            if raises:
+                kept.append(bonus)
+                current = trial
+                raised = True
+        if raised and explain:
+            final = _Steps(True)
+            formula(kept, rules, final)
+            steps.extend(Step(_("Avec les bonus comptés : %(line)s") % {"line": s.text}, s.value) for s in final[-1:])
+        outcome = current
+    return SubjectResult(
+        value=outcome.value,
+        steps=tuple(steps),
+        counted=outcome.used,
+        interrogation_mean=outcome.interrogation_mean,
+        devoirs=outcome.devoirs,
+    )

@@ -1,0 +1,2 @@
+"""The staff side of grades: the grading settings page (`views`) and the averages exports page
+(`exports`)."""
