@@ -10,10 +10,21 @@ import traceback
 from pathlib import Path
 
 from carnet.bench import machine, report
-from carnet.bench.figures import Context, Figure, home, imports, seeding, signin
+from carnet.bench.figures import (
+    Context,
+    Figure,
+    averages,
+    grid,
+    guardian_marks,
+    home,
+    imports,
+    reportcards,
+    seeding,
+    signin,
+)
 from carnet.bench.scratch import PROJECT_DIR, Workspace
 
-FIGURES = ("seeding", "imports", "home", "signin")
+FIGURES = ("seeding", "imports", "home", "signin", "averages", "reportcards", "grid", "guardian_marks")
 
 
 def pieces() -> dict[str, str]:
@@ -66,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
             "imports": lambda: imports.run(ctx),
             "home": lambda: home.run(ctx, seeding_available="seeding" not in missing),
             "signin": lambda: signin.run(ctx),
+            "averages": lambda: averages.run(ctx),
+            "reportcards": lambda: reportcards.run(ctx),
+            "grid": lambda: grid.run(ctx),
+            "guardian_marks": lambda: guardian_marks.run(ctx),
         }
         for key in FIGURES:
             if key not in wanted:
@@ -90,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             "Query counts": f"{small:,} and {large:,} students per establishment",
             "Import file": f"{ctx.import_students:,} students with 1–2 guardians each",
             "Load": f"1 client, then {ctx.load_clients} concurrent clients; {ctx.load_seconds:g} s per run",
+            "Averages": f"{100 if quick else 1500:,} students in classes of 35, 12 subjects, 10 marks each",
+            "Report cards": f"{100 if quick else 1500:,} students (the averages figure's establishment), one PDF each",
             "Sign-in attack": f"{ctx.throttle_rate:g} wrong attempts/s for {ctx.throttle_seconds:g} s, 4 people signing in each second",
         }
         description = machine.describe()

@@ -18,9 +18,13 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from carnet.audit.models import AuditEvent
+from carnet.audit.services import record
 from carnet.core.errors import Conflict
 from carnet.demo.builder import build_plan
+from carnet.demo.councils import seed_councils
 from carnet.demo.data import DEMO_CODES, ROLE_LABELS, demo_password
+from carnet.demo.grades import seed_marks
 from carnet.demo.models import DemoAccount
 from carnet.demo.plan import DemoPlan
 from carnet.identity.names import fold
@@ -110,19 +114,37 @@ def demo_logins() -> DemoLogins:
     return DemoLogins(url=settings.SITE_URL, rows=tuple(rows))
 
 
-def seed_demo(students_per_establishment: int, stdout: Writer | None = None) -> DemoLogins:
-    """Build the two demo establishments with `students_per_establishment` students each.
+#: Report cards (one PDF each) are published by the seed up to this size (the default demo's);
+#: above it the seed leaves them to the staff's "publish" button, to stay fast.
+REPORT_CARDS_UP_TO = 400
 
-    Precondition: no demo yet (raises DemoExists). Deterministic: on the same database state, the
-    same size gives the same people, identifiers, classes and national ids."""
+
+def seed_demo(
+    students_per_establishment: int, stdout: Writer | None = None, *, report_cards: bool | None = None
+) -> DemoLogins:
+    """Build the two demo establishments with `students_per_establishment` students each, with
+    their marks (first period complete, the second up to today), appraisals, closed first-period
+    councils and, up to REPORT_CARDS_UP_TO students (or as `report_cards` says), the first period's
+    published report cards.
+
+    Precondition: no demo yet (raises DemoExists). Deterministic: on the same database state and
+    day, the same size gives the same people, identifiers, classes, national ids and marks."""
     started = time.perf_counter()
     plan = build_plan(students_per_establishment)
     with transaction.atomic():
         if demo_exists():
             raise DemoExists()
-        _write(plan)
-    if stdout is not None:
+        rows, users, assignments = _write(plan)
+        marked = []
         for establishment in plan.establishments:
+            marks = seed_marks(establishment, rows.establishment[id(establishment)], users, assignments)
+            marked.append((marks, seed_councils(marks, users, rows.classes)))
+    if report_cards is None:
+        report_cards = students_per_establishment <= REPORT_CARDS_UP_TO
+    cards = seed_report_cards() if report_cards else None
+    _record_seeded(plan)
+    if stdout is not None:
+        for establishment, (marks, councils) in zip(plan.establishments, marked, strict=True):
             stdout.write(
                 _(
                     "%(name)s : %(students)s élèves, %(classes)s classes, %(teachers)s professeurs, "
@@ -136,8 +158,76 @@ def seed_demo(students_per_establishment: int, stdout: Writer | None = None) -> 
                     "guardians": len({id(g.guardian) for g in establishment.guardianships}),
                 }
             )
+            stdout.write(
+                _("  %(assessments)s évaluations, %(marks)s notes, %(appraisals)s appréciations, %(councils)s conseils clos.\n")
+                % {
+                    "assessments": marks.assessments,
+                    "marks": marks.mark_rows,
+                    "appraisals": councils.appraisals,
+                    "councils": councils.councils,
+                }
+            )
+        if cards is None:
+            stdout.write(_("Bulletins non publiés (démo de plus de %(size)s élèves).\n") % {"size": REPORT_CARDS_UP_TO})
+        elif cards.error:
+            stdout.write(_("Bulletins non publiés : %(error)s\n") % {"error": cards.error})
+        else:
+            stdout.write(_("%(count)s bulletins publiés.\n") % {"count": cards.published})
         stdout.write(_("Démo créée en %(seconds).1f s.\n") % {"seconds": time.perf_counter() - started})
     return demo_logins()
+
+
+@dataclass
+class SeededCards:
+    published: int = 0
+    error: str = ""
+
+
+def seed_report_cards() -> SeededCards:
+    """Publish the first period's report cards of every demo class, as its head would, through
+    `carnet.reportcards.services.publish_for_class`. Guarded: when that service is missing or
+    fails, the demo stays without report cards and the reason is returned (the rest of the demo
+    is already committed)."""
+    try:
+        from carnet.reportcards.services import publish_for_class  # type: ignore[import-not-found, unused-ignore]
+    except ImportError as error:
+        return SeededCards(error=str(error))
+    result = SeededCards()
+    for establishment in school.Establishment.objects.filter(code__in=DEMO_CODES).order_by("id"):
+        head = User.objects.filter(
+            staff_functions__establishment=establishment, staff_functions__kind=school.StaffFunction.Kind.HEAD
+        ).first()
+        period = school.Period.objects.filter(establishment=establishment, school_year__is_current=True).order_by("number").first()
+        if head is None or period is None:
+            continue
+        for school_class in school.SchoolClass.objects.filter(establishment=establishment, school_year=period.school_year).order_by("name"):
+            try:
+                published = publish_for_class(actor=head, period=period, school_class=school_class)
+            except Exception as error:  # noqa: BLE001 (the demo must come up even if a bulletin fails)
+                result.error = f"{school_class.name}: {error}"
+                return result
+            result.published += _count(published)
+    return result
+
+
+def _count(published: Any) -> int:
+    if isinstance(published, int):
+        return published
+    try:
+        return len(published)
+    except TypeError:
+        return 0
+
+
+SEEDED_ACTION = "demo.seeded"
+
+
+def _record_seeded(plan: DemoPlan) -> None:
+    """Mark the end of the seed in each demo establishment's audit log: events up to this one
+    were written by the seed itself (report cards it published), and `reset_demo` may remove them;
+    any later event is history of a demo in use, which refuses the reset."""
+    for establishment in school.Establishment.objects.filter(code__in=DEMO_CODES).order_by("id"):
+        record(actor=None, action=SEEDED_ACTION, obj=establishment, establishment=establishment)
 
 
 def reset_demo() -> int:
@@ -149,6 +239,8 @@ def reset_demo() -> int:
     people = User.objects.filter(_linked_to(demo)).exclude(_linked_to(elsewhere)).exclude(is_superuser=True)
     try:
         with transaction.atomic():
+            _remove_seed_history(demo)
+            _remove_grades(demo)
             deleted = people.delete()[1].get(User._meta.label, 0)
             # Rows that protect their targets go before them.
             for model in (school.Enrollment, school.TeachingAssignment, school.TeachingGroup, school.SchoolClass, school.Subject):
@@ -158,6 +250,41 @@ def reset_demo() -> int:
         blocking = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
         raise DemoResetRefused(details={"protected": sorted({o._meta.label for o in blocking})}) from error
     return deleted
+
+
+def _remove_seed_history(demo) -> None:
+    """Remove the audit events the seed wrote (up to its `demo.seeded` mark); refuse the reset if
+    the demo has any later event (it has been used: its history must be kept)."""
+    for establishment in demo:
+        events = AuditEvent.objects.filter(establishment=establishment)
+        mark = events.filter(action=SEEDED_ACTION).order_by("-id").values_list("id", flat=True).first()
+        if events.filter(id__gt=mark).exists() if mark is not None else events.exists():
+            raise DemoResetRefused(details={"protected": [AuditEvent._meta.label]})
+        seeded = events.filter(id__lte=mark) if mark is not None else events.none()
+        seeded._raw_delete(seeded.db)  # append-only for the product; these are the seed's own
+
+
+def _remove_grades(demo) -> None:
+    """Marks, appraisals, councils and report cards of the demo, before the rows they protect. The
+    seed's report cards are immutable for the product; removing the demo removes them and their files."""
+    from carnet.grades import models as grades
+    from carnet.reportcards.models import ReportCard, ReportCardBatch
+
+    cards = ReportCard.objects.filter(establishment__in=demo)
+    files = [name for name in cards.values_list("pdf", flat=True) if name]
+    cards._raw_delete(cards.db)
+    if files:
+        storage = ReportCard._meta.get_field("pdf").storage  # type: ignore[attr-defined]
+        def remove_files() -> None:
+            for name in files:
+                storage.delete(name)
+
+        transaction.on_commit(remove_files)
+    for model in (
+        ReportCardBatch, grades.Appraisal, grades.ConductMark, grades.ClassCouncil, grades.Mark, grades.Assessment,
+        grades.CustomAssessmentKind, grades.SubjectCoefficient, grades.GradingProfile,
+    ):
+        model.objects.filter(establishment__in=demo).delete()
 
 
 def _linked_to(establishments) -> Q:
@@ -178,10 +305,11 @@ def _linked_to(establishments) -> Q:
 # --- writing --------------------------------------------------------------------------------------
 
 
-def _write(plan: DemoPlan) -> None:
+def _write(plan: DemoPlan) -> tuple[_Rows, dict[int, Any], dict[int, school.TeachingAssignment]]:
     users = _users(plan)
     rows = _structure(plan)
-    _relations(plan, rows, users)
+    assignments = _relations(plan, rows, users)
+    return rows, users, assignments
 
 
 @dataclass
@@ -288,8 +416,11 @@ def _structure(plan: DemoPlan) -> _Rows:
     )
 
 
-def _relations(plan: DemoPlan, rows: _Rows, users: dict[int, Any]) -> None:
-    group_classes, group_students, assignments, enrollments, guardianships, functions = [], [], [], [], [], []
+def _relations(plan: DemoPlan, rows: _Rows, users: dict[int, Any]) -> dict[int, school.TeachingAssignment]:
+    """Groups, assignments, enrollments, guardianships, functions and printed accounts; returns the
+    saved assignments keyed by the plan's (for the marks)."""
+    group_classes, group_students, enrollments, guardianships, functions = [], [], [], [], []
+    assignments: dict[int, school.TeachingAssignment] = {}
     GroupClass = school.TeachingGroup.classes.through
     GroupStudent = school.TeachingGroup.students.through
     for ep in plan.establishments:
@@ -298,16 +429,19 @@ def _relations(plan: DemoPlan, rows: _Rows, users: dict[int, Any]) -> None:
             group = rows.groups[id(g)]
             group_classes += [GroupClass(teachinggroup_id=group.pk, schoolclass_id=rows.classes[id(c)].pk) for c in g.classes]
             group_students += [GroupStudent(teachinggroup_id=group.pk, user_id=users[id(p)].pk) for p in g.students]
-        assignments += [
-            school.TeachingAssignment(
-                establishment=establishment, school_year=year, teacher=users[id(a.teacher)],
-                school_class=rows.classes[id(a.school_class)] if a.school_class else None,
-                group=rows.groups[id(a.group)] if a.group else None,
-                subject=rows.subjects[(id(ep), a.subject)], coefficient=a.coefficient, weekly_hours=a.hours,
-                is_main_teacher=a.is_main_teacher,
+        assignments.update(
+            (
+                id(a),
+                school.TeachingAssignment(
+                    establishment=establishment, school_year=year, teacher=users[id(a.teacher)],
+                    school_class=rows.classes[id(a.school_class)] if a.school_class else None,
+                    group=rows.groups[id(a.group)] if a.group else None,
+                    subject=rows.subjects[(id(ep), a.subject)], coefficient=a.coefficient, weekly_hours=a.hours,
+                    is_main_teacher=a.is_main_teacher,
+                ),
             )
             for a in ep.assignments
-        ]
+        )
         enrollments += [
             school.Enrollment(
                 establishment=establishment, school_year=year, student=users[id(en.student)],
@@ -340,10 +474,11 @@ def _relations(plan: DemoPlan, rows: _Rows, users: dict[int, Any]) -> None:
     ]
     GroupClass.objects.bulk_create(group_classes)
     GroupStudent.objects.bulk_create(group_students)
-    school.TeachingAssignment.objects.bulk_create(assignments)
+    school.TeachingAssignment.objects.bulk_create(assignments.values())
     school.Enrollment.objects.bulk_create(enrollments)
     school.Guardianship.objects.bulk_create(guardianships)
     school.StaffFunction.objects.bulk_create(functions)
     DemoAccount.objects.bulk_create(accounts)
+    return assignments
 
 

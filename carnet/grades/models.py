@@ -201,7 +201,8 @@ class Assessment(PublicIdModel):
     publication = models.CharField(max_length=6, choices=Publication.choices, default=Publication.NOW)
     published_at = models.DateTimeField(null=True, blank=True)
     guardians_published_at = models.DateTimeField(null=True, blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)  # students told
+    guardians_notified_at = models.DateTimeField(null=True, blank=True)  # guardians told
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

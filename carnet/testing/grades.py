@@ -28,6 +28,7 @@ def assessment(assignment, period, *, title: str = "Contrôle", kind: str = "dev
         published_at=now if published else None,
         guardians_published_at=now if published else None,
         notified_at=now if published else None,
+        guardians_notified_at=now if published else None,
         created_by=created_by or assignment.teacher,
     )
 

@@ -35,8 +35,9 @@ from carnet.grades.computation.results import (
     StudentInfo,
     SubjectInfo,
 )
-from carnet.grades.engine import general_average, round2, subject_average
-from carnet.grades.engine.types import MARKED, NOT_MARKED, MarkIn, SubjectLine, SubjectResult
+from carnet.grades.engine import general_average, round2
+from carnet.grades.engine.subject import MarkEntry, subject_numbers, with_mark
+from carnet.grades.engine.types import NOT_MARKED, MarkIn, SubjectLine, SubjectResult
 from carnet.grades.models import BUILTIN_KIND_ROLES, Assessment, ConductMark, Mark, Role, SubjectCoefficient
 from carnet.school.models import Enrollment, TeachingAssignment, TeachingGroup
 
@@ -71,6 +72,7 @@ def load_students(school_class: Any, period: Any) -> list[StudentInfo]:
         Enrollment.objects.filter(school_class=school_class)
         .filter(enrollments_on(day))
         .select_related("student")
+        .only("student_id", "national_id", "is_repeating", "student")  # the whole user, three enrollment fields
         .order_by("student__last_name", "student__first_name", "student_id")
     )
     seen: set[int] = set()
@@ -159,6 +161,8 @@ def period_results(*, school_class: Any, period: Any, audience: str = "staff", n
         TeachingAssignment.objects.filter(school_year_id=school_class.school_year_id)
         .filter(Q(school_class=school_class) | Q(group__classes=school_class) | Q(group_id__in=list(memberships)))
         .select_related("subject", "teacher")
+        # What the results read of an assignment: the whole subject, the teacher's name.
+        .only("id", "coefficient", "group_id", "subject", "teacher__first_name", "teacher__last_name")
         .distinct()
     )
     subject_infos = _subject_infos(school_class, assignments)
@@ -192,24 +196,30 @@ def period_results(*, school_class: Any, period: Any, audience: str = "staff", n
                 )
             )
 
-    marks: dict[int, dict[int, tuple[str, Decimal | None]]] = defaultdict(dict)  # student -> assessment -> mark
+    # Each assessment as a MarkIn (status NOT_MARKED): the marks are read as (that, status, value)
+    # entries (engine.subject.MarkEntry), a MarkIn per mark is made only when one is asked for.
+    templates = {info.id: _template(info) for info in assessments}
+    marks: dict[int, dict[int, MarkEntry]] = {sid: {} for sid in student_ids}  # student -> assessment -> entry
     if assessments and student_ids:
-        # By the assessments' ids (already read, audience applied): the unique (assessment,
-        # student) index answers it without joining the assessments again.
-        mark_rows = Mark.objects.filter(
-            assessment_id__in=[info.id for info in assessments],
-            student_id__in=student_ids,
-        ).values_list("assessment_id", "student_id", "status", Cast("value", CharField()))
+        # By the assessments' ids only (already read, audience applied): one index range per
+        # assessment, without joining the assessments again; the marks of students who are not in
+        # the class (left it, or in a group with other classes) are skipped here.
+        mark_rows = Mark.objects.filter(assessment_id__in=list(templates)).values_list(
+            "assessment_id", "student_id", "status", Cast("value", CharField())
+        )
         # The value comes as text, made Decimal once per distinct value: SQLite's decimal converter
         # (through float) was a fifth of the time of a class.
         decimals: dict[str, Decimal] = {}
         for assessment_id, student_id, status, text in mark_rows:
+            own = marks.get(student_id)
+            if own is None:
+                continue
             value = None
             if text is not None:
                 value = decimals.get(text)
                 if value is None:
                     value = decimals[text] = Decimal(text)
-            marks[student_id][assessment_id] = (status, value)
+            own[assessment_id] = (templates[assessment_id], status, value)
 
     subjects = sorted(subject_infos.values(), key=lambda s: (s.name.lower(), s.key))
     conduct: dict[int, Decimal] = {}
@@ -234,17 +244,22 @@ def period_results(*, school_class: Any, period: Any, audience: str = "staff", n
     )
     results._conduct = conduct
     concerned = _concerned(students, subject_infos, assignment_by_id, memberships)
-    by_subject: dict[str, list[tuple[int, MarkIn, set[int] | None]]] = defaultdict(list)
+    by_subject: dict[str, list[tuple[int, MarkEntry, set[int] | None]]] = defaultdict(list)
     for info in assessments:
         members = None if info.group_id is None else memberships.get(info.group_id, set())
-        by_subject[info.subject_key].append((info.id, _template(info), members))
+        by_subject[info.subject_key].append((info.id, (templates[info.id], NOT_MARKED, None), members))
+    # Subjects whose assessments all concern the whole class: no membership test per mark.
+    whole_class = {
+        key: [(info_id, not_marked) for info_id, not_marked, _members in entries]
+        for key, entries in by_subject.items()
+        if all(members is None for _id, _entry, members in entries)
+    }
     # The hot loop of a whole establishment (1,500 students × 12 subjects × 10 marks): locals only.
     subject_results = results._subject_results
-    student_marks_of = results._marks
-    no_marks: dict[int, tuple[str, Decimal | None]] = {}
+    entries_of = results._marks
     for student in students:
         sid = student.id
-        own = marks.get(sid, no_marks)
+        mark_of = marks[sid].get
         lines = []
         for subject in subjects:
             key = subject.key
@@ -254,13 +269,16 @@ def period_results(*, school_class: Any, period: Any, audience: str = "staff", n
             elif (sid, key) not in concerned:
                 continue
             else:
-                student_marks = []
-                for info_id, template, members in by_subject.get(key, ()):
-                    if members is None or sid in members:
-                        mark = own.get(info_id)
-                        student_marks.append(template if mark is None else _mark_in(template, mark))
-                student_marks_of[(sid, key)] = student_marks
-                result = subject_average(student_marks, rules, explain=False)
+                if key in whole_class:
+                    entries = [mark_of(info_id, not_marked) for info_id, not_marked in whole_class[key]]
+                else:
+                    entries = [
+                        mark_of(info_id, not_marked)
+                        for info_id, not_marked, members in by_subject.get(key, ())
+                        if members is None or sid in members
+                    ]
+                entries_of[(sid, key)] = entries
+                result = subject_numbers(entries, rules)
             subject_results[(sid, key)] = result
             lines.append(_line(subject, result))
         results._lines[sid] = lines
@@ -296,21 +314,9 @@ def _template(info: AssessmentInfo) -> MarkIn:
 
 
 def _mark_in(template: MarkIn, mark: tuple[str, Decimal | None]) -> MarkIn:
-    """The template (the assessment's fields) with the student's status and value.
-
-    A class of 35 with 120 assessments makes 4,200 of these: copying the template's fields is four
-    times cheaper than the frozen dataclass's __init__, and gives an equal MarkIn."""
-    status, value = mark
-    if status != MARKED or value is None:
-        status, value = (NOT_MARKED if status == MARKED else status), None
-    if status == NOT_MARKED:
-        return template
-    copy = object.__new__(MarkIn)
-    fields = copy.__dict__
-    fields.update(template.__dict__)
-    fields["status"] = status
-    fields["value"] = value
-    return copy
+    """The template (the assessment's fields) with the student's (status, value): see
+    `engine.subject.with_mark`, which the results use to make MarkIns on demand."""
+    return with_mark(template, *mark)
 
 
 def _line(subject: SubjectInfo, result: SubjectResult) -> SubjectLine:

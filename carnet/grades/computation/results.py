@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from carnet.grades.engine import fmt, general_average, ranks, round2, statistics, subject_average
+from carnet.grades.engine.subject import MarkEntry, with_mark
 from carnet.grades.engine.types import GeneralResult, MarkIn, Rules, Stats, Step, SubjectLine, SubjectResult
 
 CONDUCT = "conduct"
@@ -98,7 +99,9 @@ class ClassPeriodResults:
     students: list[StudentInfo]
     subjects: list[SubjectInfo]
     assessments: list[AssessmentInfo] = field(default_factory=list)
-    _marks: dict[tuple[int, str], list[MarkIn]] = field(default_factory=dict, repr=False)
+    # (student, subject key) -> the student's marks as (assessment, status, value) entries (see
+    # engine.subject.MarkEntry); made MarkIns only when asked for (`marks`, explanations).
+    _marks: dict[tuple[int, str], list[MarkEntry]] = field(default_factory=dict, repr=False)
     _subject_results: dict[tuple[int, str], SubjectResult] = field(default_factory=dict, repr=False)
     _general: dict[int, GeneralResult] = field(default_factory=dict, repr=False)
     _lines: dict[int, list[SubjectLine]] = field(default_factory=dict, repr=False)
@@ -127,7 +130,7 @@ class ClassPeriodResults:
 
     def marks(self, student_id: int, key: str) -> list[MarkIn]:
         """The student's marks in the subject (missing ones as NOT_MARKED), by date."""
-        return list(self._marks.get((student_id, key), ()))
+        return [with_mark(*entry) for entry in self._marks.get((student_id, key), ())]
 
     def subject_result(self, student_id: int, key: str, *, explain: bool = True) -> SubjectResult | None:
         fast = self._subject_results.get((student_id, key))
@@ -138,7 +141,7 @@ class ClassPeriodResults:
             if key == CONDUCT:
                 self._explained[cache_key] = conduct_result(self._conduct.get(student_id))
             else:
-                self._explained[cache_key] = subject_average(self._marks.get((student_id, key), ()), self.rules)
+                self._explained[cache_key] = subject_average(self.marks(student_id, key), self.rules)
         return self._explained[cache_key]
 
     def subject_average(self, student_id: int, key: str) -> Decimal | None:

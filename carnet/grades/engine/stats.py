@@ -30,8 +30,9 @@ def statistics(values: Iterable[Decimal | None], scale: Decimal = TWENTY) -> Sta
     numbers = sorted(Decimal(v) for v in values if v is not None)
     scale = Decimal(scale)
     counts = {label: 0 for _low, _high, label in BANDS}
+    on_twenty = scale == TWENTY  # then number × 20 / 20 is the number itself
     for number in numbers:
-        counts[band_label(number * TWENTY / scale)] += 1
+        counts[band_label(number if on_twenty else number * TWENTY / scale)] += 1
     distribution = tuple((label, counts[label]) for _low, _high, label in BANDS)
     if not numbers:
         return Stats(count=0, mean=None, median=None, minimum=None, maximum=None, distribution=distribution, scale=scale)

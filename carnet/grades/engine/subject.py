@@ -31,13 +31,13 @@ ranks and statistics need only the numbers); the values are identical.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from carnet.grades.engine.numbers import ONE, TWENTY, ZERO, fmt, mean_text, round2, to_twenty
+from carnet.grades.engine.numbers import CENT, ONE, TWENTY, ZERO, fmt, mean_text, round2, to_twenty
 from carnet.grades.engine.types import (
     ABSENT,
     DEVOIR,
@@ -45,6 +45,7 @@ from carnet.grades.engine.types import (
     INTERROGATION,
     MARKED,
     NOT_HANDED_IN,
+    NOT_MARKED,
     MarkIn,
     Rules,
     Step,
@@ -283,10 +284,32 @@ def blocked_reason(missing: Sequence[MarkIn]) -> str:
     return _("La moyenne n'est pas calculée : les notes de %(names)s manquent.") % {"names": names}
 
 
-def _numbers_only(marks: Sequence[MarkIn], rules: Rules) -> SubjectResult | None:
+#: One student's mark as the numbers-only path reads it: (the assessment as a MarkIn — its status and
+#: value are not read —, the student's status, the value). Saves making a MarkIn per mark.
+MarkEntry = tuple[MarkIn, str, Decimal | None]
+
+
+def with_mark(assessment: MarkIn, status: str, value: Decimal | None) -> MarkIn:
+    """The MarkIn of `assessment` (a MarkIn whose own status and value are ignored) with the
+    student's status and value, normalised as a mark row is read: a value only for MARKED, MARKED
+    without a value is NOT_MARKED. Copies the fields (cheaper than the frozen dataclass's __init__,
+    and equal to it)."""
+    if status != MARKED or value is None:
+        status, value = (NOT_MARKED if status == MARKED else status), None
+    if status == NOT_MARKED and assessment.status == NOT_MARKED and assessment.value is None:
+        return assessment
+    copy = object.__new__(MarkIn)
+    fields = copy.__dict__
+    fields.update(assessment.__dict__)
+    fields["status"] = status
+    fields["value"] = value
+    return copy
+
+
+def _numbers_only(entries: Iterable[MarkEntry], rules: Rules) -> SubjectResult | None:
     """`subject_average(marks, rules, explain=False)` for the common cases, written out flat: the
     "weighted" and "benin" formulas without any bonus assessment. None for the other cases (the
-    general path below handles them). The same arithmetic in the same order as `_admit`,
+    general path handles them). The same arithmetic in the same order as `_admit`,
     `_weighted_mean`, `_weighted` and `_benin`, so the same Decimals; a whole establishment's
     averages are mostly this function."""
     formula = rules.formula
@@ -296,14 +319,16 @@ def _numbers_only(marks: Sequence[MarkIn], rules: Rules) -> SubjectResult | None
     handed_in_zero = rules.not_handed_in == "zero"
     counted: list[tuple[MarkIn, Decimal]] = []
     missing: list[MarkIn] = []
-    for mark in marks:
+    for mark, status, value in entries:
         if mark.is_bonus:
             return None
-        status = mark.status
-        value = mark.value
         if status == MARKED and value is not None:
-            counted.append((mark, to_twenty(value, mark.scale)))
-        elif status == ABSENT or status == EXEMPT:
+            scale = mark.scale
+            if scale == TWENTY and type(value) is Decimal:  # to_twenty, inlined for the common case
+                counted.append((mark, value.quantize(CENT, ROUND_HALF_UP)))
+            else:
+                counted.append((mark, to_twenty(value, scale)))
+        elif status in (ABSENT, EXEMPT):
             continue
         elif status == NOT_HANDED_IN:
             if handed_in_zero:
@@ -318,7 +343,7 @@ def _numbers_only(marks: Sequence[MarkIn], rules: Rules) -> SubjectResult | None
         return SubjectResult(value=None, steps=(), blocked_reason=blocked_reason(missing))
     if not counted:
         return SubjectResult(value=None, steps=())
-    used = tuple(mark.assessment for mark, _on20 in counted)
+    used = tuple([mark.assessment for mark, _on20 in counted])
     if formula == "weighted":
         numerator = ZERO
         denominator = ZERO
@@ -347,13 +372,23 @@ def _numbers_only(marks: Sequence[MarkIn], rules: Rules) -> SubjectResult | None
     return SubjectResult(value=value, steps=(), counted=used, interrogation_mean=mi, devoirs=marks_on20)
 
 
+def subject_numbers(entries: Sequence[MarkEntry], rules: Rules) -> SubjectResult:
+    """`subject_average(marks, rules, explain=False)` of marks given as (assessment, status, value)
+    entries (see `MarkEntry`, `with_mark`): the same result, without an explanation, without making
+    a MarkIn per mark in the common cases."""
+    quick = _numbers_only(entries, rules)
+    if quick is not None:
+        return quick
+    return subject_average([with_mark(*entry) for entry in entries], rules, explain=False)
+
+
 def subject_average(marks: Sequence[MarkIn], rules: Rules, *, explain: bool = True) -> SubjectResult:
     """The average of one student's marks in one subject under `rules` (see the module docstring).
 
     The value does not depend on the order of `marks`; the explanation lists them in that order.
     `explain=False` leaves `steps` empty (same value, faster)."""
     if not explain:
-        quick = _numbers_only(marks, rules)
+        quick = _numbers_only([(mark, mark.status, mark.value) for mark in marks], rules)
         if quick is not None:
             return quick
     formula = FORMULAS.get(rules.formula, _weighted)

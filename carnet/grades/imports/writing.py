@@ -44,7 +44,7 @@ def apply(plan: Plan) -> None:
                 publication=Assessment.Publication.NOW,
                 published_at=now,
                 guardians_published_at=now,
-                notified_at=now,
+                notified_at=now, guardians_notified_at=now,
                 created_by=actor,
                 created_at=now,
             )

@@ -49,6 +49,7 @@ class Migration(migrations.Migration):
                 ('published_at', models.DateTimeField(blank=True, null=True)),
                 ('guardians_published_at', models.DateTimeField(blank=True, null=True)),
                 ('notified_at', models.DateTimeField(blank=True, null=True)),
+                ('guardians_notified_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('version', models.PositiveIntegerField(default=1)),

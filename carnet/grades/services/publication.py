@@ -99,7 +99,7 @@ def _marks_url() -> str:
         return "/"
 
 
-def _send(assessments: list[Assessment], now: dt.datetime) -> int:
+def _send(assessments: list[Assessment], now: dt.datetime, *, audience: str = "both") -> int:
     """Tell the students who have a mark in `assessments`, and their guardians (recorded in the
     assessment's establishment), one notification per recipient listing the subjects. Returns the
     number of notifications."""
@@ -131,10 +131,12 @@ def _send(assessments: list[Assessment], now: dt.datetime) -> int:
     # Group recipients with the same message: one notify() call per group, not per person.
     groups: dict[tuple, list] = defaultdict(list)
     for student_id, ids in per_student.items():
-        if student_id in users:
+        if student_id in users and audience in {"students", "both"}:
             establishment_id = by_id[min(ids)].establishment_id
             groups[("student", establishment_id, frozenset(ids))].append(users[student_id])
     for guardian_id, children in guardians.items():
+        if audience not in {"guardians", "both"}:
+            break
         establishment_id = by_id[min(min(ids) for ids in children.values())].establishment_id
         content = frozenset((child, frozenset(ids)) for child, ids in children.items())
         groups[("guardian", establishment_id, content)].append(guardian_users[guardian_id])
@@ -180,11 +182,18 @@ def _guardian_message(children: dict) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
-def due_assessments(now: dt.datetime):
-    """Assessments published to students and guardians, not notified yet, with marks that have not
-    changed for SETTLE."""
+#: Who is told when: (audience, the moment field, the flag that records it was done).
+AUDIENCES = (
+    ("students", "published_at", "notified_at"),
+    ("guardians", "guardians_published_at", "guardians_notified_at"),
+)
+
+
+def due_assessments(now: dt.datetime, moment: str = "guardians_published_at", flag: str = "notified_at"):
+    """Assessments published to an audience (`moment` passed) whose audience was not told yet
+    (`flag` empty), with marks that have not changed for SETTLE."""
     return (
-        Assessment.objects.filter(notified_at__isnull=True, published_at__lte=now, guardians_published_at__lte=now)
+        Assessment.objects.filter(**{f"{flag}__isnull": True, f"{moment}__lte": now})
         .annotate(
             marked=Count("marks", filter=~Q(marks__status=Mark.Status.NOT_MARKED)),
             last_change=Max("marks__updated_at"),
@@ -193,40 +202,45 @@ def due_assessments(now: dt.datetime):
     )
 
 
-def _claim(ids: list[int], now: dt.datetime) -> list[int]:
-    """Mark these assessments notified, one by one, keeping those this run claimed first: two
+def _claim(ids: list[int], now: dt.datetime, flag: str = "notified_at") -> list[int]:
+    """Record these assessments as told, one by one, keeping those this run claimed first: two
     workers never notify the same assessment twice."""
-    return [pk for pk in ids if Assessment.objects.filter(pk=pk, notified_at__isnull=True).update(notified_at=now)]
+    return [pk for pk in ids if Assessment.objects.filter(pk=pk, **{f"{flag}__isnull": True}).update(**{flag: now})]
 
 
 def notify_due_publications(now: dt.datetime | None = None) -> int:
-    """Notify students and guardians about the marks whose publication moment has passed (students
-    and guardians together, at the guardians' moment: the model has one `notified_at`). Returns
-    the number of notifications created. Safe to run often and from several workers."""
+    """Notify students about the marks whose publication moment has passed, and guardians once
+    theirs has (it may come a set delay later). Returns the number of notifications created. Safe
+    to run often and from several workers."""
     now = now or timezone.now()
-    ids = list(due_assessments(now).values_list("pk", flat=True))
-    claimed = _claim(ids, now)
-    if not claimed:
-        return 0
-    assessments = list(
-        Assessment.objects.filter(pk__in=claimed).select_related("assignment__subject", "establishment")
-    )
-    return _send(assessments, now)
+    sent = 0
+    for audience, moment, flag in AUDIENCES:
+        ids = list(due_assessments(now, moment, flag).values_list("pk", flat=True))
+        claimed = _claim(ids, now, flag)
+        if claimed:
+            assessments = list(
+                Assessment.objects.filter(pk__in=claimed).select_related("assignment__subject", "establishment")
+            )
+            sent += _send(assessments, now, audience=audience)
+    return sent
 
 
 def notify_assessment(assessment: Assessment, now: dt.datetime | None = None) -> int:
-    """Notify about one assessment now (after "publish now"), if it is published to guardians and
-    not notified yet. Never raises: a failed notification must not undo a publication."""
+    """Notify about one assessment now (after "publish now"): each audience whose publication
+    moment has passed and who was not told yet. Never raises: a failed notification must not undo
+    a publication."""
     now = now or timezone.now()
     try:
-        if assessment.guardians_published_at is None or assessment.guardians_published_at > now:
-            return 0
         if not Mark.objects.filter(assessment_id=assessment.pk).exclude(status=Mark.Status.NOT_MARKED).exists():
             return 0  # nothing to announce yet: the periodic job will, once marks are entered
-        if not _claim([assessment.pk], now):
-            return 0
-        fresh = Assessment.objects.select_related("assignment__subject", "establishment").get(pk=assessment.pk)
-        return _send([fresh], now)
+        sent = 0
+        for audience, moment, flag in AUDIENCES:
+            when = getattr(assessment, moment)
+            if when is None or when > now or not _claim([assessment.pk], now, flag):
+                continue
+            fresh = Assessment.objects.select_related("assignment__subject", "establishment").get(pk=assessment.pk)
+            sent += _send([fresh], now, audience=audience)
+        return sent
     except Exception:
         log.exception("Could not notify the publication of assessment %s", assessment.pk)
         return 0

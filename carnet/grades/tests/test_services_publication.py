@@ -156,9 +156,13 @@ def test_guardians_are_told_at_their_moment(world):
     a.guardians_published_at = now + dt.timedelta(hours=5)
     a.save(update_fields=["guardians_published_at"])
     g.mark(a, world.alice, 12)
-    assert services.notify_due_publications(now=now + dt.timedelta(hours=1)) == 0
-    assert services.notify_due_publications(now=now + dt.timedelta(hours=6)) == 2  # alice and her mother
+    # the student is told at her moment, her mother at hers (five hours later), each once
+    assert services.notify_due_publications(now=now + dt.timedelta(hours=1)) == 1
+    assert _recipients() == {world.alice}
+    assert services.notify_due_publications(now=now + dt.timedelta(hours=2)) == 0
+    assert services.notify_due_publications(now=now + dt.timedelta(hours=6)) == 1
     assert _recipients() == {world.alice, world.alice_mother}
+    assert services.notify_due_publications(now=now + dt.timedelta(hours=7)) == 0
 
 
 def test_one_notification_per_recipient_listing_subjects(world):
@@ -214,8 +218,9 @@ def test_publish_now_with_guardian_delay_waits(world, django_capture_on_commit_c
     g.mark(a, world.bruno, 15)
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_now(actor=world.teacher_maths, assessment=a)
-    assert not Notification.objects.exists()
-    assert services.notify_due_publications(now=timezone.now() + dt.timedelta(hours=3)) == 2
+    assert _recipients() == {world.bruno}  # the student now; his guardian after the delay
+    assert services.notify_due_publications(now=timezone.now() + dt.timedelta(hours=3)) == 1
+    assert _recipients() == {world.bruno, world.teacher_french}
 
 
 def test_notification_failure_never_breaks_publication(world, django_capture_on_commit_callbacks, monkeypatch):

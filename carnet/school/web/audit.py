@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "grades.kind_updated": _("Type d'évaluation modifié"),
     "grades.kind_deleted": _("Type d'évaluation supprimé"),
     "import.marks": _("Import des notes"),
+    "demo.seeded": _("Démo installée"),
     "reportcards.published": _("Bulletins publiés"),
 }
 

@@ -125,7 +125,7 @@ def subject(request, assignment_id, period_id):
     for school_class in {c.pk: c for c in classes.values() if c is not None}.values():
         results = period_results(school_class=school_class, period=period, audience="teacher")
         for info in results.students:
-            result = results.subject_result(info.user.pk, key)
+            result = results.subject_result(info.user.pk, key, explain=False)
             averages[info.user.pk] = result.value if result else None
         if locks.is_locked(period, school_class):
             locked_classes.add(school_class.pk)
@@ -154,7 +154,7 @@ def main_teacher(request, class_id, period_id):
     period = period_of(school_class, period_id)
     results = period_results(school_class=school_class, period=period, audience="teacher")
     students = [info.user for info in results.students]
-    averages = {info.user.pk: results.general(info.user.pk).value for info in results.students}
+    averages = {info.user.pk: results.general(info.user.pk, explain=False).value for info in results.students}
     periods = Period.objects.filter(school_year_id=school_class.school_year_id).order_by("number")
     return _page(
         request,

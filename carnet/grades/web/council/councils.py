@@ -78,13 +78,13 @@ def _grid(results, appraisals) -> dict:
     rows = []
     for info in results.students:
         student = info.user
-        general = results.general(student.pk)
+        general = results.general(student.pk, explain=False)
         rows.append(
             {
                 "student": student,
                 "info": info,
                 "cells": [
-                    getattr(results.subject_result(student.pk, s.key), "value", None) for s in subjects
+                    getattr(results.subject_result(student.pk, s.key, explain=False), "value", None) for s in subjects
                 ],
                 "general": general.value if general else None,
                 "rank": results.rank(student.pk),
@@ -202,6 +202,19 @@ def council(request, class_id, period_id):
     return render(request, "grades/council/council.html", context)
 
 
+def _student_of_referer(request) -> str:
+    """The `?student=` of the page the form was sent from (the panel moves by htmx, so the page's
+    own forms do not know it), so that the council comes back on the same student."""
+    from urllib.parse import parse_qs, urlsplit
+    from uuid import UUID
+
+    values = parse_qs(urlsplit(request.META.get("HTTP_REFERER", "")).query).get("student", [])
+    try:
+        return "?" + urlencode({"student": str(UUID(values[0]))}) if values else ""
+    except ValueError:
+        return ""
+
+
 def _back(school_class, period, student=None) -> str:
     url = reverse("grades:council", args=[school_class.public_id, period.public_id])
     if student is not None:
@@ -255,7 +268,7 @@ def close(request, class_id, period_id):
         messages.success(request, _("Le conseil est clos : les notes de la période sont verrouillées pour la classe."))
     except errors.DomainError as error:
         messages.error(request, str(error.message))
-    return redirect(_back(school_class, period))
+    return redirect(_back(school_class, period) + _student_of_referer(request))
 
 
 @require_POST

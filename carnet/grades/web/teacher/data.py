@@ -14,8 +14,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from carnet.grades import policies
-from carnet.grades.engine import statistics, subject_average
+from carnet.grades.engine import statistics
 from carnet.grades.engine.numbers import fmt
+from carnet.grades.engine.subject import subject_numbers, with_mark
 from carnet.grades.engine.types import MarkIn, Stats
 from carnet.grades.marks import format_mark
 from carnet.grades.models import Assessment, ClassCouncil, Mark
@@ -237,13 +238,14 @@ def grid_assessments(actor, assignment: TeachingAssignment, period: Period) -> Q
     )
 
 
-def _mark_in(assessment: Assessment, mark: Mark | None) -> MarkIn:
+def _template(assessment: Assessment) -> MarkIn:
+    """The assessment as the engine reads it (the student's status and value come beside it)."""
     return MarkIn(
         assessment=str(assessment.public_id),
         title=assessment.title,
         role=assessment.role,
-        status=mark.status if mark is not None else Mark.Status.NOT_MARKED,
-        value=mark.value if mark is not None else None,
+        status=Mark.Status.NOT_MARKED,
+        value=None,
         scale=assessment.scale,
         coefficient=assessment.coefficient,
         is_bonus=assessment.is_bonus,
@@ -251,19 +253,34 @@ def _mark_in(assessment: Assessment, mark: Mark | None) -> MarkIn:
     )
 
 
+def _mark_in(assessment: Assessment, mark: Mark | None) -> MarkIn:
+    return with_mark(_template(assessment), *(_NO_MARK if mark is None else (mark.status, mark.value)))
+
+
+_NO_MARK: tuple[str, Decimal | None] = (Mark.Status.NOT_MARKED, None)
+
+
 def column_stats(assessment: Assessment, marks: list[Mark]) -> Stats:
     """Mean, min, max and count of the marked values, on the assessment's own scale."""
     return statistics([m.value for m in marks if m.status == Mark.Status.MARKED and m.value is not None], assessment.scale)
 
 
-def row_average(rules, assessments: list[Assessment], marks_of_student: dict[int, Mark]) -> tuple[str, str]:
-    """(the average on /20 as text, why there is none when blocked)."""
-    if not assessments:
+def _average_text(rules, templates: list[tuple[int, MarkIn]], own: dict[int, tuple[str, Decimal | None]]) -> tuple[str, str]:
+    """(the average on /20 as text, why there is none when blocked) from the assessments as
+    (id, MarkIn) and the student's (status, value) by assessment id. Numbers only: a grid row shows
+    no explanation."""
+    if not templates:
         return "", ""
-    result = subject_average([_mark_in(a, marks_of_student.get(a.pk)) for a in assessments], rules)
+    result = subject_numbers([(template, *own.get(pk, _NO_MARK)) for pk, template in templates], rules)
     if result.value is None:
         return "", result.blocked_reason or ""
     return fmt(result.value), ""
+
+
+def row_average(rules, assessments: list[Assessment], marks_of_student: dict[int, Mark]) -> tuple[str, str]:
+    """(the average on /20 as text, why there is none when blocked)."""
+    own = {pk: (m.status, m.value) for pk, m in marks_of_student.items()}
+    return _average_text(rules, [(a.pk, _template(a)) for a in assessments], own)
 
 
 def locked_student_ids(assignment: TeachingAssignment, period: Period, student_ids: list[int]) -> set[int]:
@@ -289,40 +306,49 @@ def build_grid(*, actor, assignment: TeachingAssignment, period: Period, periods
     row's subject average and each column's statistics. Six queries whatever the size."""
     assessments = list(grid_assessments(actor, assignment, period))
     students = list(policies.students_of_assignment(assignment).only("id", "public_id", "first_name", "last_name"))
-    marks = list(
-        Mark.objects.filter(assessment__in=[a.pk for a in assessments]).only(
-            "id", "assessment_id", "student_id", "status", "value", "version", "comment"
+    rows_of_marks = list(
+        Mark.objects.filter(assessment__in=[a.pk for a in assessments]).values_list(
+            "assessment_id", "student_id", "status", "value", "version", "comment"
         )
     ) if assessments else []
-    by_student: dict[int, dict[int, Mark]] = {}
-    by_assessment: dict[int, list[Mark]] = {}
+    # student -> assessment -> (status, value, version, comment); column -> marked values
+    by_student: dict[int, dict[int, tuple]] = {}
+    values_of: dict[int, list[Decimal]] = {}
     student_ids = {s.pk for s in students}
-    for m in marks:
-        by_student.setdefault(m.student_id, {})[m.assessment_id] = m
-        if m.student_id in student_ids:
-            by_assessment.setdefault(m.assessment_id, []).append(m)
+    marked = Mark.Status.MARKED
+    for assessment_id, student_id, status, value, version, comment in rows_of_marks:
+        by_student.setdefault(student_id, {})[assessment_id] = (status, value, version, comment)
+        if student_id in student_ids and status == marked and value is not None:
+            values_of.setdefault(assessment_id, []).append(value)
     rules = rules_from(profile_for(assignment.establishment))
     locked_ids = locked_student_ids(assignment, period, list(student_ids)) if students else set()
     now = timezone.now()
     columns = [
         Column(
             assessment=a,
-            stats=column_stats(a, by_assessment.get(a.pk, [])),
+            stats=statistics(values_of.get(a.pk, []), a.scale),
             publication=publication_state(a, now),
             published_at=local_time(a.published_at, assignment.establishment),
         )
         for a in assessments
     ]
+    templates = [(a.pk, _template(a)) for a in assessments]
+    texts: dict[tuple[str, Decimal | None], str] = {}  # (status, value) -> cell text
     rows = []
     for student in students:
         own = by_student.get(student.pk, {})
         cells = []
         for a in assessments:
             found = own.get(a.pk)
-            cells.append(
-                Cell(a, format_mark(found), found.version if found else None, found.comment if found else "")
-            )
-        average, note = row_average(rules, assessments, own)
+            if found is None:
+                cells.append(Cell(a, "", None, ""))
+                continue
+            status, value, version, comment = found
+            text = texts.get((status, value))
+            if text is None:
+                text = texts[(status, value)] = format_mark(status, value)
+            cells.append(Cell(a, text, version, comment))
+        average, note = _average_text(rules, templates, {pk: (m[0], m[1]) for pk, m in own.items()})
         rows.append(Row(student, cells, average, note, student.pk in locked_ids))
     locked = bool(students) and len(locked_ids) >= len(student_ids)
     return Grid(assignment, period, periods, columns, rows, locked, bool(locked_ids))
@@ -331,11 +357,14 @@ def build_grid(*, actor, assignment: TeachingAssignment, period: Period, periods
 def row_averages(actor, assignment: TeachingAssignment, period: Period, students: list) -> dict[int, str]:
     """After a save: the students' subject averages in the grid, by student id. Three queries."""
     assessments = list(grid_assessments(actor, assignment, period))
-    marks: dict[int, dict[int, Mark]] = {}
-    for m in Mark.objects.filter(assessment__in=[a.pk for a in assessments], student__in=[s.pk for s in students]):
-        marks.setdefault(m.student_id, {})[m.assessment_id] = m
+    marks: dict[int, dict[int, tuple[str, Decimal | None]]] = {}
+    for assessment_id, student_id, status, value in Mark.objects.filter(
+        assessment__in=[a.pk for a in assessments], student__in=[s.pk for s in students]
+    ).values_list("assessment_id", "student_id", "status", "value"):
+        marks.setdefault(student_id, {})[assessment_id] = (status, value)
     rules = rules_from(profile_for(assignment.establishment))
-    return {s.pk: row_average(rules, assessments, marks.get(s.pk, {}))[0] for s in students}
+    templates = [(a.pk, _template(a)) for a in assessments]
+    return {s.pk: _average_text(rules, templates, marks.get(s.pk, {}))[0] for s in students}
 
 
 def assessment_column_stats(assessment: Assessment) -> dict:

@@ -267,6 +267,11 @@
     showCurrent(input);
     input.select();  // typing replaces
     justFocused = input;
+    // On a phone the fixed bottom bars may cover the cell: keep it in the middle of the screen.
+    if (window.innerWidth < 900) {
+      var box = input.getBoundingClientRect();
+      if (box.top < 80 || box.bottom > window.innerHeight - 160) input.scrollIntoView({ block: "center", inline: "nearest" });
+    }
   });
   // A click that focuses a cell keeps its text selected (the mouseup would otherwise place the caret).
   table.addEventListener("mouseup", function (event) {
