@@ -172,9 +172,10 @@ def radar_svg(*, axes: list[str], series: list[tuple[str, list]], maximum=20, ti
     out = [head]
     if count < 3:
         # A radar needs three axes; with fewer, the description carries the numbers alone.
+        too_few = _("Pas assez de matières pour un graphique.")
         out.append(
             f'<text class="chart-label" x="{_n(width / 2)}" y="{_n(size / 2)}" text-anchor="middle" '
-            f'font-size="13" fill="{_MUTED}">{escape(_("Pas assez de matières pour un graphique."))}</text></svg>'
+            f'font-size="13" fill="{_MUTED}">{escape(too_few)}</text></svg>'
         )
         return mark_safe("".join(out))  # noqa: S308 - every text above is escaped
 

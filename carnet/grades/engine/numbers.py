@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import formats
+from django.utils import formats, translation
 
 TWENTY = Decimal("20")
 TEN = Decimal("10")
@@ -53,8 +53,20 @@ def fmt(value: Decimal | int) -> str:
         text = format(number.normalize(), "f")
     if text == "-0":
         text = "0"
-    separator = formats.get_format("DECIMAL_SEPARATOR")
-    return text.replace(".", str(separator))
+    return text.replace(".", _separator())
+
+
+_SEPARATORS: dict[str | None, str] = {}
+
+
+def _separator() -> str:
+    """The active language's decimal separator, read once per language (formats.get_format is
+    slow enough to show when a whole class's explanations are written)."""
+    language = translation.get_language()
+    separator = _SEPARATORS.get(language)
+    if separator is None:
+        separator = _SEPARATORS[language] = str(formats.get_format("DECIMAL_SEPARATOR"))
+    return separator
 
 
 def mean_text(terms: list[tuple[Decimal, Decimal]], result: Decimal) -> str:

@@ -69,6 +69,7 @@ ACTION_LABELS = {
     "import.marks": _("Import des notes"),
     "demo.seeded": _("Démo installée"),
     "reportcards.published": _("Bulletins publiés"),
+    "reportcards.batch_started": _("Génération de bulletins lancée"),
 }
 
 OBJECT_LABELS = {
