@@ -158,6 +158,8 @@
     });
   }
 
+  var queue = Promise.resolve();
+
   function save(input, options) {
     options = options || {};
     if (!editable(input) && !options.force) return Promise.resolve(null);
@@ -182,7 +184,11 @@
     if (options.comment !== undefined) body.set("comment", options.comment);
     input._busy = true;
     setState(input, "saving");
-    return post(cellUrl, body).then(function (answer) {
+    // One save at a time: the answers then come back in the order of the typing, so the column's
+    // statistics shown are those of the last save, never of an older one that answered late.
+    var request = queue.then(function () { return post(cellUrl, body); });
+    queue = request.catch(function () {});
+    return request.then(function (answer) {
       var data = answer.data || {};
       if (data.ok) {
         if (input.value.trim() === text) input.value = data.text;
@@ -386,7 +392,10 @@
     var entries = targets.map(function (target, i) {
       return { student: rowOf(target).getAttribute("data-student"), text: values[i], version: target.getAttribute("data-version") || null };
     });
-    post(columnUrl, JSON.stringify({ assessment: column.id, entries: entries }), true).then(function (answer) {
+    var payload = JSON.stringify({ assessment: column.id, entries: entries });
+    var request = queue.then(function () { return post(columnUrl, payload, true); });
+    queue = request.catch(function () {});
+    request.then(function (answer) {
       var data = answer.data || {};
       if (data.ok) {
         var byStudent = {};
