@@ -129,7 +129,7 @@ def write_appraisal(
         if kind == Appraisal.Kind.SUBJECT:
             lookup["subject"] = subject
         current = (
-            Appraisal.objects.select_for_update().select_related("author", "subject", "period", "student").filter(**lookup).first()
+            Appraisal.objects.select_for_update(of=("self",)).select_related("author", "subject", "period", "student").filter(**lookup).first()
         )
         current_version = current.version if current else None
         if current_version != expected_version:

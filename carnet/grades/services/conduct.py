@@ -83,7 +83,7 @@ def set_conduct(*, actor, period: Period, student, value: str, expected_version:
     number = parse_conduct(value)
     with transaction.atomic():
         locks.ensure_unlocked(period, [school_class.pk])
-        current = ConductMark.objects.select_for_update().select_related("set_by").filter(period=period, student=student).first()
+        current = ConductMark.objects.select_for_update(of=("self",)).select_related("set_by").filter(period=period, student=student).first()
         if (current.version if current else None) != expected_version:
             raise ConductConflict(
                 details={

@@ -273,7 +273,7 @@ def save_coefficient(
     number = _check_coefficient(coefficient)
     with transaction.atomic():
         if row is not None:
-            row = SubjectCoefficient.objects.select_for_update().select_related("level", "series", "subject").get(pk=row.pk)
+            row = SubjectCoefficient.objects.select_for_update(of=("self",)).select_related("level", "series", "subject").get(pk=row.pk)
             changes: dict[str, tuple[Any, Any]] = {}
             if row.coefficient != number:
                 changes["coefficient"] = (_text_number(row.coefficient), _text_number(number))
