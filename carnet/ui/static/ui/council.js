@@ -214,8 +214,14 @@
     var refocus = null;
 
     function currentIndex() {
+      // The panel on screen says who is current: the rows' highlight follows only after htmx settles,
+      // and a key pressed in between must not move from the previous student.
       var list = rows();
-      for (var i = 0; i < list.length; i++) if (list[i].classList.contains("is-selected")) return i;
+      var panel = doc.getElementById("council-panel");
+      var student = panel && panel.getAttribute("data-student");
+      var i;
+      if (student) for (i = 0; i < list.length; i++) if (list[i].getAttribute("data-student") === student) return i;
+      for (i = 0; i < list.length; i++) if (list[i].classList.contains("is-selected")) return i;
       return -1;
     }
 
