@@ -13,6 +13,8 @@ from ninja import NinjaAPI, Swagger
 
 from carnet.core.api import ApiRateThrottle, error_codes_markdown, error_response, install_error_handlers
 from carnet.core.errors import NotFound
+from carnet.attendance.api import router as attendance_router
+from carnet.discipline.api import router as discipline_router
 from carnet.grades.api import router as grades_router
 from carnet.identity.api.auth import SessionAuth, TokenAuth
 from carnet.identity.api.tokens import router as tokens_router
@@ -21,6 +23,8 @@ from carnet.reportcards.api import router as reportcards_router
 from carnet.school.api.classes import router as classes_router
 from carnet.school.api.directory import router as directory_router
 from carnet.school.api.me import router as me_router
+from carnet.schoollife.api import router as schoollife_router
+from carnet.timetable.api import router as timetable_router
 
 
 def _description() -> str:
@@ -103,3 +107,7 @@ api.add_router("/tokens", tokens_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/grades", grades_router)
 api.add_router("/reportcards", reportcards_router)
+api.add_router("/timetable", timetable_router)
+api.add_router("/attendance", attendance_router)
+api.add_router("/discipline", discipline_router)
+api.add_router("/schoollife", schoollife_router)

@@ -19,6 +19,10 @@ urlpatterns = [
     path("notifications/", include("carnet.notifications.web.urls")),
     path("", include("carnet.grades.web.urls")),
     path("", include("carnet.reportcards.web.urls")),
+    path("", include("carnet.timetable.web.urls")),
+    path("", include("carnet.attendance.web.urls")),
+    path("", include("carnet.discipline.web.urls")),
+    path("", include("carnet.schoollife.web.urls")),
     path("", include("carnet.notifications.web.root_urls")),  # /sw.js: the push service worker
     path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,0 +1,5 @@
+"""API of the registers part."""
+
+from ninja import Router
+
+router = Router(tags=["registers"])

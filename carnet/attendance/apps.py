@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AttendanceConfig(AppConfig):
+    name = "carnet.attendance"
+    label = "attendance"
+    verbose_name = "Attendance"
+
+    def ready(self) -> None:
+        from carnet.attendance import registry
+
+        registry.register_all()

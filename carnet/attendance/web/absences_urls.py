@@ -1,0 +1,4 @@
+"""URLs of the absences part."""
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

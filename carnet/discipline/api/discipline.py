@@ -1,0 +1,5 @@
+"""API of the discipline part."""
+
+from ninja import Router
+
+router = Router(tags=["discipline"])

@@ -1,0 +1,5 @@
+"""API of the mailing part."""
+
+from ninja import Router
+
+router = Router(tags=["mailing"])

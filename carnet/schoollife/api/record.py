@@ -1,0 +1,5 @@
+"""API of the record part."""
+
+from ninja import Router
+
+router = Router(tags=["record"])
