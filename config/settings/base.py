@@ -210,6 +210,7 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CARNET_IMPORT_MAX_BYTES = env_int("CARNET_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+CARNET_DOCUMENT_MAX_BYTES = env_int("CARNET_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 # --- Outgoing messages ------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("CARNET_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
