@@ -27,6 +27,7 @@ from carnet.demo.data import DEMO_CODES, ROLE_LABELS, demo_password
 from carnet.demo.grades import seed_marks
 from carnet.demo.models import DemoAccount
 from carnet.demo.plan import DemoPlan
+from carnet.demo.timetable import seed_timetable
 from carnet.identity.names import fold
 from carnet.identity.services import unique_usernames
 from carnet.school import models as school
@@ -139,6 +140,7 @@ def seed_demo(
         for establishment in plan.establishments:
             marks = seed_marks(establishment, rows.establishment[id(establishment)], users, assignments)
             marked.append((marks, seed_councils(marks, users, rows.classes)))
+            seed_timetable(rows.establishment[id(establishment)], _current_year(rows.establishment[id(establishment)]))
     if report_cards is None:
         report_cards = students_per_establishment <= REPORT_CARDS_UP_TO
     cards = seed_report_cards() if report_cards else None
@@ -181,6 +183,10 @@ def seed_demo(
 class SeededCards:
     published: int = 0
     error: str = ""
+
+
+def _current_year(establishment: school.Establishment) -> school.SchoolYear:
+    return school.SchoolYear.objects.get(establishment=establishment, is_current=True)
 
 
 def seed_report_cards() -> SeededCards:
