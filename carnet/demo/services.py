@@ -247,6 +247,7 @@ def reset_demo() -> int:
         with transaction.atomic():
             _remove_seed_history(demo)
             _remove_grades(demo)
+            _remove_timetable(demo)
             deleted = people.delete()[1].get(User._meta.label, 0)
             # Rows that protect their targets go before them.
             for model in (school.Enrollment, school.TeachingAssignment, school.TeachingGroup, school.SchoolClass, school.Subject):
@@ -291,6 +292,13 @@ def _remove_grades(demo) -> None:
         grades.CustomAssessmentKind, grades.SubjectCoefficient, grades.GradingProfile,
     ):
         model.objects.filter(establishment__in=demo).delete()
+
+
+def _remove_timetable(demo) -> None:
+    """Sessions protect their teacher: they go (with their registers and changes) before the people."""
+    from carnet.timetable.models import Session
+
+    Session.objects.filter(establishment__in=demo).delete()
 
 
 def _linked_to(establishments) -> Q:

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from carnet.school import models as school
+from carnet.timetable.calendar import generate_sessions
 from carnet.timetable.models import Resource, Slot, WeekPattern
 
 SEED = "carnet-demo-2026-timetable"
@@ -34,6 +35,7 @@ class Placed:
     rooms: int = 0
     slots: int = 0
     unplaced_hours: int = 0
+    sessions: int = 0
     by_class: dict[int, int] = field(default_factory=dict)
 
 
@@ -121,6 +123,7 @@ def seed_timetable(establishment: school.Establishment, year: school.SchoolYear)
             ))
     Slot.objects.bulk_create(rows, batch_size=2000)
     placed.slots = len(rows)
+    placed.sessions = generate_sessions(establishment=establishment, school_year=year).created
     return placed
 
 

@@ -61,3 +61,18 @@ def half_hours_alternate_weeks_and_sport_is_in_the_gym():
     assert set(Slot.objects.filter(assignment__subject__name="EPS").values_list("room__name", flat=True)) <= {
         "Gymnase", "Terrain de sport", "Plateau sportif"
     }
+
+
+def test_sessions_are_generated_for_the_year_and_the_demo_can_be_reset():
+    from carnet.demo.services import reset_demo
+    from carnet.timetable.models import Session
+
+    with time_machine.travel(OCTOBER, tick=False):
+        seed_demo(30, report_cards=False)
+        assert Session.objects.filter(held_on__lt=OCTOBER.date()).exists()
+        assert not Session.objects.filter(held_on__gt=dt.date(2027, 7, 31)).exists()
+        # No lesson on a holiday: the All Saints' break in France.
+        assert not Session.objects.filter(establishment__country="FR", held_on=dt.date(2026, 10, 27)).exists()
+        reset_demo()
+        seed_demo(30, report_cards=False)
+    assert Session.objects.exists()
