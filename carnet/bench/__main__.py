@@ -19,12 +19,16 @@ from carnet.bench.figures import (
     home,
     imports,
     reportcards,
+    schoollife,
     seeding,
     signin,
 )
 from carnet.bench.scratch import PROJECT_DIR, Workspace
 
-FIGURES = ("seeding", "imports", "home", "signin", "averages", "reportcards", "grid", "guardian_marks")
+FIGURES = (
+    "seeding", "imports", "home", "signin", "averages", "reportcards", "grid", "guardian_marks",
+    "absence_stats", "booking",
+)
 
 
 def pieces() -> dict[str, str]:
@@ -81,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             "reportcards": lambda: reportcards.run(ctx),
             "grid": lambda: grid.run(ctx),
             "guardian_marks": lambda: guardian_marks.run(ctx),
+            "absence_stats": lambda: schoollife.run_stats(ctx),
+            "booking": lambda: schoollife.run_booking(ctx),
         }
         for key in FIGURES:
             if key not in wanted:
@@ -107,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
             "Load": f"1 client, then {ctx.load_clients} concurrent clients; {ctx.load_seconds:g} s per run",
             "Averages": f"{100 if quick else 1500:,} students in classes of 35, 12 subjects, 10 marks each",
             "Report cards": f"{100 if quick else 1500:,} students (the averages figure's establishment), one PDF each",
+            "School life": f"{100 if quick else 1500:,} students in classes of 35, 26 h a week, a school year of sessions, "
+            "400 bookings, 4–12 absences and 2–8 late arrivals per student",
             "Sign-in attack": f"{ctx.throttle_rate:g} wrong attempts/s for {ctx.throttle_seconds:g} s, 4 people signing in each second",
         }
         description = machine.describe()
