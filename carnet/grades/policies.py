@@ -9,6 +9,9 @@ every branch filters on establishment first.
 - The administrative staff (head, deputy, school life, secretary) read every assessment and mark of
   their establishment; the IT administrator does not.
 - The main teacher of a class reads the assessments of the class (for the council).
+- "Readable" (`assignments_readable_by`, `assessments_readable_by`) is what a person reads in the
+  read-only grid with each mark's history: the editable ones, the main teacher's classes' and, for
+  the administrative staff, every one of their establishment — never a student's or a guardian's.
 - A student reads their own marks once published to students (`published_at <= now`); a guardian
   their children's once published to guardians (`guardians_published_at <= now`)."""
 
@@ -54,6 +57,26 @@ def assignments_editable_by(actor) -> QuerySet[TeachingAssignment]:
     return TeachingAssignment.objects.filter(teacher_id=roles.user_id, school_year__is_current=True)
 
 
+def assignments_readable_by(actor) -> QuerySet[TeachingAssignment]:
+    """Current-year assignments whose marks, with each mark's history, the actor reads in the
+    read-only grid: every one of an establishment for its administrative staff; those given to the
+    classes of which the actor is the main teacher; their own and co-taught ones."""
+    roles = roles_of(actor)
+    if roles.user_id is None:
+        return TeachingAssignment.objects.none()
+    conditions = Q(establishment_id__in=_reader_establishment_ids(roles))
+    if roles.is_teacher:
+        conditions |= Q(id__in=_co_taught_assignments(roles.user_id).values("id"))
+    if roles.main_teacher_class_ids:
+        main = TeachingAssignment.objects.filter(
+            teacher_id=roles.user_id, school_year__is_current=True, is_main_teacher=True, school_class__isnull=False
+        )
+        conditions |= Q(establishment_id__in=main.values("establishment_id")) & Q(
+            school_class_id__in=main.values("school_class_id")
+        )
+    return TeachingAssignment.objects.filter(conditions, school_year__is_current=True)
+
+
 def _co_taught_assignments(user_id: int) -> QuerySet[TeachingAssignment]:
     """Current-year assignments (the actor's and colleagues') that share a subject and a class, or a
     subject and a group, with one of the actor's assignments."""
@@ -91,6 +114,22 @@ def assessments_editable_by(actor) -> QuerySet[Assessment]:
     if roles.user_id is None:
         return Assessment.objects.none()
     return Assessment.objects.filter(_editable_q(roles))
+
+
+def assessments_readable_by(actor) -> QuerySet[Assessment]:
+    """Assessments whose marks and their history the actor reads (see `assignments_readable_by`):
+    editable ones, the main teacher's classes', every one of an establishment for its
+    administrative staff. Students and guardians read none here (their marks pages show only what
+    is published to them)."""
+    roles = roles_of(actor)
+    if roles.user_id is None:
+        return Assessment.objects.none()
+    conditions = Q(establishment_id__in=_reader_establishment_ids(roles))
+    if roles.is_teacher:
+        conditions |= _editable_q(roles)
+    if roles.main_teacher_class_ids:
+        conditions |= _main_teacher_q(roles)
+    return Assessment.objects.filter(conditions)
 
 
 def assessments_visible_to(actor, *, now=None) -> QuerySet[Assessment]:

@@ -6,8 +6,16 @@ def register_all() -> None:
     from carnet.grades import notifying
 
     notifying.register()
-    from carnet.grades.web import council_register, family_register, settings_register, teacher_register
+    from carnet.grades.web import (
+        council_register,
+        family_register,
+        settings_register,
+        staff_register,
+        teacher_register,
+    )
+
     teacher_register.register()
     family_register.register()
     settings_register.register()
     council_register.register()
+    staff_register.register()

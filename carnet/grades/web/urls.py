@@ -1,5 +1,5 @@
 """URLs of the grades app: each part lives in its own module (web/<part>_urls.py)."""
-from carnet.grades.web import council_urls, family_urls, settings_urls, teacher_urls
+from carnet.grades.web import council_urls, family_urls, settings_urls, staff_urls, teacher_urls
 
 app_name = "grades"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *family_urls.urlpatterns,
     *settings_urls.urlpatterns,
     *council_urls.urlpatterns,
+    *staff_urls.urlpatterns,
 ]

@@ -21,6 +21,7 @@ from carnet.grades.engine.types import MarkIn, Stats
 from carnet.grades.marks import format_mark
 from carnet.grades.models import Assessment, ClassCouncil, Mark
 from carnet.grades.profiles import profile_for, rules_from
+from carnet.grades.services import marks as mark_services
 from carnet.school.models import Enrollment, Period, TeachingAssignment, TeachingGroup
 from carnet.school.roles import current_enrollment_q
 
@@ -224,14 +225,16 @@ class Grid:
     some_locked: bool
 
 
-def grid_assessments(actor, assignment: TeachingAssignment, period: Period) -> QuerySet[Assessment]:
+def grid_assessments(actor, assignment: TeachingAssignment, period: Period, *, editable: bool = True) -> QuerySet[Assessment]:
     """The period's assessments of the assignment's subject and audience that the actor edits: their
-    own and a co-teacher's (same subject, same class or group)."""
+    own and a co-teacher's (same subject, same class or group); with `editable=False`, those the
+    actor reads (`policies.assessments_readable_by`: the read-only grid of the staff)."""
     audience = Q(assignment__school_class_id=assignment.school_class_id) if assignment.school_class_id else Q(
         assignment__group_id=assignment.group_id
     )
+    scope = policies.assessments_editable_by if editable else policies.assessments_readable_by
     return (
-        policies.assessments_editable_by(actor)
+        scope(actor)
         .filter(audience, period=period, assignment__subject_id=assignment.subject_id)
         .select_related("custom_kind")
         .order_by("held_on", "created_at", "id")
@@ -301,10 +304,13 @@ def publication_state(assessment: Assessment, now: dt.datetime) -> str:
     return "published" if assessment.published_at <= now else "scheduled"
 
 
-def build_grid(*, actor, assignment: TeachingAssignment, period: Period, periods: list[Period]) -> Grid:
+def build_grid(
+    *, actor, assignment: TeachingAssignment, period: Period, periods: list[Period], editable: bool = True
+) -> Grid:
     """Students (rows) × the period's assessments (columns), with each cell's text and version, each
-    row's subject average and each column's statistics. Six queries whatever the size."""
-    assessments = list(grid_assessments(actor, assignment, period))
+    row's subject average and each column's statistics. Six queries whatever the size.
+    `editable=False`: the assessments the actor reads rather than edits (see `grid_assessments`)."""
+    assessments = list(grid_assessments(actor, assignment, period, editable=editable))
     students = list(policies.students_of_assignment(assignment).only("id", "public_id", "first_name", "last_name"))
     rows_of_marks = list(
         Mark.objects.filter(assessment__in=[a.pk for a in assessments]).values_list(
@@ -365,6 +371,46 @@ def row_averages(actor, assignment: TeachingAssignment, period: Period, students
     rules = rules_from(profile_for(assignment.establishment))
     templates = [(a.pk, _template(a)) for a in assessments]
     return {s.pk: _average_text(rules, templates, marks.get(s.pk, {}))[0] for s in students}
+
+
+@dataclass
+class HistoryLine:
+    """One change of a mark as the cell dialog lists it."""
+
+    who: str
+    at: dt.datetime | None  # local time
+    action: str
+    old: str | None  # None when the mark's value did not change (a comment only)
+    new: str | None
+    comment: str | None
+    comment_changed: bool
+
+
+def _history_text(value) -> str:
+    return str(value) if value not in (None, "") else "—"
+
+
+def cell_history(actor, assessment: Assessment, student, establishment) -> tuple[Mark | None, list[HistoryLine]]:
+    """The student's mark in the assessment and its changes, newest first (`mark_history` decides
+    who may read them: NotFound / PermissionDenied otherwise). Three queries."""
+    mark = Mark.objects.filter(assessment=assessment, student=student).first()
+    lines = []
+    for event in mark_services.mark_history(actor=actor, assessment=assessment, student=student):
+        changes = event.changes or {}
+        value = changes.get("mark")
+        comment = changes.get("comment")
+        lines.append(
+            HistoryLine(
+                who=event.actor_name,
+                at=local_time(event.at, establishment),
+                action=event.action,
+                old=_history_text(value[0]) if value else None,
+                new=_history_text(value[1]) if value else None,
+                comment=comment[1] if comment else None,
+                comment_changed=bool(comment),
+            )
+        )
+    return mark, lines
 
 
 def assessment_column_stats(assessment: Assessment) -> dict:

@@ -280,30 +280,9 @@ def grid_cell_dialog(request, assignment_id, period_id):
     period = _period(periods, period_id)
     assessment = _grid_assessment(request, assignment, period, request.GET.get("assessment"))
     student = _grid_student(assessment, request.GET.get("student"))
-    mark = Mark.objects.filter(assessment=assessment, student=student).first()
-    history = mark_services.mark_history(actor=request.user, assessment=assessment, student=student)
-    events = []
-    for event in history:
-        changes = event.changes or {}
-        value = changes.get("mark")
-        comment = changes.get("comment")
-        events.append(
-            {
-                "who": event.actor_name,
-                "at": data.local_time(event.at, assignment.establishment),
-                "action": event.action,
-                "old": _history_text(value[0]) if value else None,
-                "new": _history_text(value[1]) if value else None,
-                "comment": comment[1] if comment else None,
-                "comment_changed": bool(comment),
-            }
-        )
+    mark, events = data.cell_history(request.user, assessment, student, assignment.establishment)
     return render(
         request,
         "grades/teacher/cell_dialog.html",
         {"assessment": assessment, "student": student, "mark": mark, "text": format_mark(mark), "events": events},
     )
-
-
-def _history_text(value) -> str:
-    return str(value) if value not in (None, "") else "—"

@@ -9,12 +9,17 @@
      text edges) across, Escape puts back the saved value, Ctrl+Enter opens the comment dialog;
      typing replaces (the text is selected on focus);
    - pasting a column from a spreadsheet fills down from the cell and saves it as one column, all or
-     nothing. */
+     nothing.
+
+   The read-only grid (grades/staff/grid.html, data-readonly="true") has links instead of fields: the
+   arrows move between the marks, Enter or a click opens the mark's comment and history in the
+   dialog (without this file the link opens them as a page). */
 (function () {
   "use strict";
   var doc = document;
   var table = doc.getElementById("grid");
   if (!table) return;
+  if (table.getAttribute("data-readonly") === "true") { readOnlyGrid(doc, table); return; }
   var msgs = JSON.parse(doc.getElementById("grid-messages").textContent);
   var sprite = table.getAttribute("data-sprite");
   var csrf = table.getAttribute("data-csrf");
@@ -482,4 +487,70 @@
     var busy = cells.some(function (row) { return row.some(function (input) { return input._busy; }); });
     if (busy) { event.preventDefault(); event.returnValue = ""; }
   });
+
+  /* The read-only grid: move between the marks with the arrows, open a mark's history in the dialog. */
+  function readOnlyGrid(doc, table) {
+    var msgs = JSON.parse(doc.getElementById("grid-messages").textContent);
+    var live = doc.getElementById("grid-live");
+    var dialog = doc.getElementById("cell-dialog");
+    var dialogBody = doc.getElementById("cell-dialog-body");
+    // cells[r][c]: the link of a mark, or null for an empty cell (not focusable)
+    var cells = Array.prototype.slice.call(table.tBodies[0].rows).map(function (tr, r) {
+      return Array.prototype.slice.call(tr.querySelectorAll("td.grid-cell")).map(function (td, c) {
+        var link = td.querySelector("a.cell");
+        if (link) { link.setAttribute("data-r", r); link.setAttribute("data-c", c); }
+        return link;
+      });
+    });
+    var STEPS = { ArrowDown: [1, 0], ArrowUp: [-1, 0], ArrowRight: [0, 1], ArrowLeft: [0, -1] };
+
+    function announce(text) {
+      live.textContent = "";
+      window.setTimeout(function () { live.textContent = text; }, 60);
+    }
+    // The next mark from (r, c) in the direction (dr, dc), skipping empty cells.
+    function next(r, c, dr, dc) {
+      for (r += dr, c += dc; r >= 0 && r < cells.length && c >= 0 && c < (cells[r] || []).length; r += dr, c += dc) {
+        if (cells[r][c]) return cells[r][c];
+      }
+      return null;
+    }
+
+    table.addEventListener("keydown", function (event) {
+      var link = event.target;
+      var step = STEPS[event.key];
+      if (!step || !link.classList || !link.classList.contains("cell") || event.altKey || event.ctrlKey || event.metaKey) return;
+      var target = next(+link.getAttribute("data-r"), +link.getAttribute("data-c"), step[0], step[1]);
+      event.preventDefault();
+      if (target) {
+        target.focus();
+        if (window.innerWidth < 900) target.scrollIntoView({ block: "nearest", inline: "nearest" });
+      }
+    });
+
+    function open(link) {
+      fetch(link.href, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (html) {
+          dialogBody.innerHTML = html;
+          dialogBody.querySelectorAll("[data-close]").forEach(function (button) {
+            button.addEventListener("click", function () { dialog.close(); });
+          });
+          dialog._returnTo = link;
+          if (dialog.showModal) dialog.showModal(); else dialog.setAttribute("open", "");
+          var first = dialogBody.querySelector("button, a[href]");
+          if (first) first.focus();
+        }, function () { announce(msgs.network); });
+    }
+    table.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a.cell");
+      if (!link || !dialog || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      open(link);
+    });
+    if (dialog) {
+      dialog.addEventListener("close", function () { if (dialog._returnTo) dialog._returnTo.focus(); });
+      dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
+    }
+  }
 })();
