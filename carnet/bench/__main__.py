@@ -18,16 +18,18 @@ from carnet.bench.figures import (
     guardian_marks,
     home,
     imports,
+    registers,
     reportcards,
     schoollife,
     seeding,
     signin,
+    week_view,
 )
 from carnet.bench.scratch import PROJECT_DIR, Workspace
 
 FIGURES = (
     "seeding", "imports", "home", "signin", "averages", "reportcards", "grid", "guardian_marks",
-    "absence_stats", "booking",
+    "registers", "week_view", "absence_stats", "booking",
 )
 
 
@@ -85,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             "reportcards": lambda: reportcards.run(ctx),
             "grid": lambda: grid.run(ctx),
             "guardian_marks": lambda: guardian_marks.run(ctx),
+            "registers": lambda: registers.run(ctx),
+            "week_view": lambda: week_view.run(ctx),
             "absence_stats": lambda: schoollife.run_stats(ctx),
             "booking": lambda: schoollife.run_booking(ctx),
         }
