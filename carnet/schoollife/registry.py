@@ -3,7 +3,7 @@ each part has a `register()` in its web module `web/<part>_register.py`."""
 
 
 def register_all() -> None:
-    from carnet.schoollife.web import record_register, mailing_register
+    from carnet.schoollife.web import mailing_register, record_register
 
     record_register.register()
     mailing_register.register()

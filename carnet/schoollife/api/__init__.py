@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from carnet.schoollife.api import record as _record
 from carnet.schoollife.api import mailing as _mailing
+from carnet.schoollife.api import record as _record
 
 router = Router()
 router.add_router("", _record.router)

@@ -1,5 +1,6 @@
 """URLs of the schoollife app: each part lives in its own module (web/<part>_urls.py)."""
-from carnet.schoollife.web import record_urls, mailing_urls
+
+from carnet.schoollife.web import mailing_urls, record_urls
 
 app_name = "schoollife"
 
