@@ -32,9 +32,14 @@ class DisciplineSettings(models.Model):
         MEASURES = "measures", _("Les punitions et les sanctions")
         ALL = "all", _("Les mesures et les incidents qui les motivent")
 
-    establishment = models.OneToOneField(Establishment, on_delete=models.CASCADE, related_name="discipline_settings")
+    establishment = models.OneToOneField(
+        Establishment, on_delete=models.CASCADE, related_name="discipline_settings"
+    )
     guardians_see = models.CharField(
-        _("ce que voient les responsables"), max_length=10, choices=GuardianView.choices, default=GuardianView.MEASURES
+        _("ce que voient les responsables"),
+        max_length=10,
+        choices=GuardianView.choices,
+        default=GuardianView.MEASURES,
     )
     notify_guardians = models.BooleanField(_("prévenir les responsables d'une mesure"), default=True)
     students_see = models.BooleanField(_("les élèves voient leurs mesures"), default=True)
@@ -47,14 +52,20 @@ class MeasureType(PublicIdModel):
 
     class Retention(models.TextChoices):
         YEAR_END = "year_end", _("Jusqu'à la fin de l'année scolaire")
+        YEARS_END = "years_end", _("Jusqu'à la fin d'une année scolaire suivante")
         DAYS = "days", _("Un nombre de jours après la décision")
         PERMANENT = "permanent", _("Conservée dans le dossier")
 
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="measure_types")
     category = models.CharField(_("catégorie"), max_length=10, choices=Category.choices)
     name = models.CharField(_("nom"), max_length=80)
-    retention = models.CharField(_("conservation"), max_length=10, choices=Retention.choices, default=Retention.YEAR_END)
+    retention = models.CharField(
+        _("conservation"), max_length=10, choices=Retention.choices, default=Retention.YEAR_END
+    )
     retention_days = models.PositiveIntegerField(_("durée de conservation (jours)"), null=True, blank=True)
+    retention_years = models.PositiveSmallIntegerField(
+        _("nombre d'années scolaires suivantes"), null=True, blank=True
+    )
     conduct_points = models.DecimalField(
         _("points retirés à la note de conduite"), max_digits=4, decimal_places=2, default=0
     )
@@ -64,9 +75,15 @@ class MeasureType(PublicIdModel):
     class Meta:
         ordering = ["category", "position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["establishment", "category", "name"], name="measure_type_unique_name"),
+            models.UniqueConstraint(
+                fields=["establishment", "category", "name"], name="measure_type_unique_name"
+            ),
             models.CheckConstraint(
                 condition=~Q(retention="days") | Q(retention_days__gte=1), name="measure_type_days_when_days"
+            ),
+            models.CheckConstraint(
+                condition=~Q(retention="years_end") | Q(retention_years__gte=1),
+                name="measure_type_years_when_years_end",
             ),
         ]
 
@@ -86,8 +103,12 @@ class Incident(PublicIdModel):
     occurred_at = models.DateTimeField(_("quand"))
     place = models.CharField(_("où"), max_length=120)
     description = models.TextField(_("description"), max_length=4000)
-    seriousness = models.PositiveSmallIntegerField(_("gravité"), choices=Seriousness.choices, default=Seriousness.MINOR)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    seriousness = models.PositiveSmallIntegerField(
+        _("gravité"), choices=Seriousness.choices, default=Seriousness.MINOR
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -104,11 +125,15 @@ class IncidentParticipant(models.Model):
         WITNESS = "witness", _("Témoin")
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="participants")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="incident_parts")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="incident_parts"
+    )
     role = models.CharField(_("rôle"), max_length=8, choices=Role.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["incident", "student"], name="incident_participant_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "student"], name="incident_participant_unique")
+        ]
 
 
 class Measure(PublicIdModel):
@@ -120,12 +145,18 @@ class Measure(PublicIdModel):
 
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="measures")
     school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="measures")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="disciplinary_measures")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="disciplinary_measures"
+    )
     measure_type = models.ForeignKey(MeasureType, on_delete=models.PROTECT, related_name="measures")
-    incident = models.ForeignKey(Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
+    )
     reason = models.CharField(_("motif"), max_length=500)
     decided_on = models.DateField(_("décidée le"), default=timezone.localdate)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     due_on = models.DateField(_("à faire le"), null=True, blank=True)
     status = models.CharField(_("suivi"), max_length=10, choices=Status.choices, default=Status.DECIDED)
     follow_up = models.CharField(_("suivi (commentaire)"), max_length=500, blank=True)
