@@ -77,6 +77,17 @@
     });
   }
 
+  // The phone tab bar's "Plus" sheet closes with Escape (focus back on its button) or a tap elsewhere.
+  doc.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = doc.querySelector(".nav-more-menu[open]");
+    if (open) { open.removeAttribute("open"); open.querySelector("summary").focus(); }
+  });
+  doc.addEventListener("click", function (event) {
+    var open = doc.querySelector(".nav-more-menu[open]");
+    if (open && !open.contains(event.target)) open.removeAttribute("open");
+  });
+
   if (doc.readyState === "loading") {
     doc.addEventListener("DOMContentLoaded", function () { enhance(doc); });
   } else {
