@@ -11,9 +11,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from ninja import NinjaAPI, Swagger
 
+from carnet.attendance.api import router as attendance_router
 from carnet.core.api import ApiRateThrottle, error_codes_markdown, error_response, install_error_handlers
 from carnet.core.errors import NotFound
-from carnet.attendance.api import router as attendance_router
 from carnet.discipline.api import router as discipline_router
 from carnet.grades.api import router as grades_router
 from carnet.identity.api.auth import SessionAuth, TokenAuth

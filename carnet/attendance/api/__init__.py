@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from carnet.attendance.api import registers as _registers
 from carnet.attendance.api import absences as _absences
+from carnet.attendance.api import registers as _registers
 
 router = Router()
 router.add_router("", _registers.router)

@@ -1,5 +1,5 @@
 """URLs of the attendance app: each part lives in its own module (web/<part>_urls.py)."""
-from carnet.attendance.web import registers_urls, absences_urls
+from carnet.attendance.web import absences_urls, registers_urls
 
 app_name = "attendance"
 

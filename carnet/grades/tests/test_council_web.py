@@ -75,7 +75,7 @@ def test_grid_and_panel(world, login, marks):
     assert "MARTIN Alice" in body and "FRANÇAIS Bruno" in body and "Chloé" not in body
     assert "12,00" in body and "15,50" in body and "13,75" in body  # the class mean
     assert "Clore le conseil" in body and "Déverrouiller" not in body
-    assert "suivi des absences" in body
+    assert "Abs." in body and "suivi des absences" not in body
     assert body.count('aria-current="true"') == 1  # the first row is selected by default
     panel = client.get(council_url(world) + f"?student={world.bruno.public_id}", headers={"HX-Request": "true", "HX-Target": "council-panel"})
     text = panel.content.decode()

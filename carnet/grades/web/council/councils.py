@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carnet.core import errors
-from carnet.grades import policies
+from carnet.grades import hooks, policies
 from carnet.grades.computation import annual_results, period_results
 from carnet.grades.models import Appraisal, ClassCouncil
 from carnet.grades.services import council as service
 from carnet.grades.services.appraisals import AppraisalConflict
 from carnet.grades.web.council.common import class_and_period, optional_version
+from carnet.grades.web.staff.data import council_grid_links, student_grid_links
 from carnet.school.models import Period
 from carnet.ui.charts import radar_svg
 
@@ -95,10 +96,14 @@ def _grid(results, appraisals) -> dict:
     return {"subjects": subjects, "rows": rows, "stats": stats, "general_stats": results.general_stats}
 
 
-def _panel(request, *, school_class, period, council, results, appraisals, student, grid, form=None, status=None):
-    """Everything the student panel shows."""
+def _panel(
+    request, *, school_class, period, council, results, appraisals, student, grid, grid_links, form=None, status=None
+):
+    """Everything the student panel shows; each subject links to the read-only grid that shows the
+    student (`grid_links`: by subject key, see `staff.data.council_grid_links`)."""
     if student is None:
         return None
+    student_links = student_grid_links(grid_links, student)
     order = [row["student"] for row in grid["rows"]]
     index = next(i for i, s in enumerate(order) if s.pk == student.pk)
     row = grid["rows"][index]
@@ -114,6 +119,7 @@ def _panel(request, *, school_class, period, council, results, appraisals, stude
             "value": value,
             "mean": stat.mean,
             "appraisal": by_subject.get(s.subject.pk) if s.subject is not None else None,
+            "grid_link": student_links.get(s.key),
         }
         for s, value, stat in zip(subjects, row["cells"], grid["stats"], strict=True)
     ]
@@ -170,6 +176,11 @@ def _context(request, school_class, period, *, student_id=None, form=None, statu
         Appraisal.objects.filter(period=period, student_id__in=student_ids).select_related("author", "subject")
     )
     grid = _grid(results, appraisals)
+    absences = hooks.absence_counts(school_class, period)
+    for row in grid["rows"]:
+        row["absences"] = absences.get(row["student"].pk)
+    grid_links = council_grid_links(request.user, results, period)
+    grid["columns"] = [{"subject": s, "links": grid_links.get(s.key, [])} for s in grid["subjects"]]
     selected = None
     if student_id:
         selected = next((info.user for info in results.students if str(info.user.public_id) == str(student_id)), None)
@@ -177,7 +188,7 @@ def _context(request, school_class, period, *, student_id=None, form=None, statu
         selected = results.students[0].user
     panel = _panel(
         request, school_class=school_class, period=period, council=council, results=results,
-        appraisals=appraisals, student=selected, grid=grid, form=form, status=status,
+        appraisals=appraisals, student=selected, grid=grid, grid_links=grid_links, form=form, status=status,
     )
     return {
         "school_class": school_class,
