@@ -3,7 +3,7 @@ each part has a `register()` in its web module `web/<part>_register.py`."""
 
 
 def register_all() -> None:
-    from carnet.timetable.web import timetable_register, booking_register
+    from carnet.timetable.web import booking_register, timetable_register
 
     timetable_register.register()
     booking_register.register()

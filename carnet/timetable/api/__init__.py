@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from carnet.timetable.api import timetable as _timetable
 from carnet.timetable.api import booking as _booking
+from carnet.timetable.api import timetable as _timetable
 
 router = Router()
 router.add_router("", _timetable.router)

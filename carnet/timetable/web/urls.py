@@ -1,5 +1,5 @@
 """URLs of the timetable app: each part lives in its own module (web/<part>_urls.py)."""
-from carnet.timetable.web import timetable_urls, booking_urls
+from carnet.timetable.web import booking_urls, timetable_urls
 
 app_name = "timetable"
 
