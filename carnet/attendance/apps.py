@@ -7,6 +7,7 @@ class AttendanceConfig(AppConfig):
     verbose_name = "Attendance"
 
     def ready(self) -> None:
-        from carnet.attendance import registry
+        from carnet.attendance import receivers, registry
 
         registry.register_all()
+        receivers.connect()

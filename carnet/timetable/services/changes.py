@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from carnet.audit import services as audit
 from carnet.core.errors import NotFound, ValidationFailed
 from carnet.school.models import TeachingAssignment
-from carnet.timetable import notifying, policies
+from carnet.timetable import notifying, policies, signals
 from carnet.timetable.calendar import is_closed
 from carnet.timetable.errors import SessionConflict, TimetableClash
 from carnet.timetable.models import Resource, Session, SessionChange
@@ -188,6 +188,7 @@ def _record(
         changes=changes,
     )
     change_id = change.pk
+    signals.session_changed.send(sender=Session, session=session, kind=kind, actor=actor)
     transaction.on_commit(lambda: notifying.notify_change(change_id))
     return change
 
