@@ -82,6 +82,7 @@ ERROR_CODES: list[tuple[str, int, Any]] = [
     ("kind_in_use", 409, _("Ce type d'évaluation est utilisé par des évaluations : il ne peut pas être supprimé.")),
     ("absence_conflict", 409, _("L'absence a été modifiée par quelqu'un d'autre depuis votre lecture ; « details » donne les valeurs actuelles.")),
     ("lateness_conflict", 409, _("Le retard a été modifié par quelqu'un d'autre depuis votre lecture ; « details » donne les valeurs actuelles.")),
+    ("exemption_conflict", 409, _("La dispense a été modifiée par quelqu'un d'autre depuis votre lecture ; « details » donne ses valeurs actuelles, qui et quand.")),
     ("declaration_conflict", 409, _("La déclaration d'absence a été modifiée par quelqu'un d'autre depuis votre lecture.")),
     ("declaration_decided", 409, _("La déclaration d'absence a déjà été acceptée ou refusée.")),
     ("booking_conflict", 409, _("Le créneau n'est pas libre (cours, autre réservation, jour fermé ou hors de l'année) ; « details.conflicts » dit ce qui l'occupe.")),

@@ -12,7 +12,9 @@ allows same-day corrections only).
 Exemptions: school-life staff and the secretary read those of their establishment, a student their
 own, a guardian their children's; school-life staff create, change, end and delete them. The
 certificate (PDF, JPEG, PNG or WebP, 5 MB at most) is uploaded apart and downloaded only by
-school-life staff, the student and the guardians."""
+school-life staff, the student and the guardians. Changing or ending one sends back the `version`
+read; 409 `exemption_conflict` when someone saved since (`details` gives the current values, who
+and when), and nothing is changed."""
 
 from __future__ import annotations
 
@@ -141,6 +143,7 @@ class ExemptionOut(Schema):
     certificate: str | None = Field(
         description="Nom du certificat, s'il y en a un (téléchargeable à /certificate)."
     )
+    version: int = Field(description="À renvoyer dans `version` pour modifier ou terminer la dispense.")
 
 
 class ExemptionFilter(Schema):
@@ -167,10 +170,12 @@ class ExemptionPatch(Schema):
     must_attend: bool | None = None
     reason: str | None = Field(None, max_length=200)
     remove_certificate: bool = False
+    version: int = Field(description="La `version` lue.")
 
 
 class EndIn(Schema):
     on: dt.date | None = Field(None, description="Dernier jour de la dispense ; par défaut aujourd'hui.")
+    version: int = Field(description="La `version` lue.")
 
 
 # --- converters --------------------------------------------------------------------------------
@@ -259,6 +264,7 @@ def _exemption_out(exemption: Exemption) -> dict:
         "must_attend": exemption.must_attend,
         "reason": exemption.reason,
         "certificate": (exemption.certificate_name or "certificat") if exemption.certificate else None,
+        "version": exemption.version,
     }
 
 
@@ -415,8 +421,12 @@ def exemption_create(request, payload: ExemptionIn):
 
 @router.patch(
     "/exemptions/{exemption_id}",
-    response={200: ExemptionOut, **error_responses(401, 403, 404, 422)},
+    response={200: ExemptionOut, **error_responses(401, 403, 404, 409, 422)},
     summary=_("Modifier une dispense"),
+    description=_(
+        "Les champs absents restent tels quels. `version` est la version lue ; 409 `exemption_conflict` "
+        "si quelqu'un a enregistré depuis (rien n'est modifié)."
+    ),
 )
 def exemption_update(request, exemption_id: UUID, payload: ExemptionPatch):
     current = _managed(request.user, exemption_id)
@@ -428,25 +438,32 @@ def exemption_update(request, exemption_id: UUID, payload: ExemptionPatch):
         "must_attend": current.must_attend,
         "reason": current.reason,
     }
-    changes = payload.dict(exclude_unset=True, exclude={"remove_certificate"})
+    changes = payload.dict(exclude_unset=True, exclude={"remove_certificate", "version"})
     if "subject" in changes and changes["subject"] is not None:
         changes["subject"] = _subject(current.establishment_id, changes["subject"])
     values.update({k: v for k, v in changes.items() if v is not None})
     updated = exemption_service.update_exemption(
-        actor=request.user, exemption=current, values=values, remove_certificate=payload.remove_certificate
+        actor=request.user,
+        exemption=current,
+        values=values,
+        remove_certificate=payload.remove_certificate,
+        expected_version=payload.version,
     )
     return _exemption_out(updated)
 
 
 @router.post(
     "/exemptions/{exemption_id}/end",
-    response={200: ExemptionOut, **error_responses(401, 403, 404, 422)},
+    response={200: ExemptionOut, **error_responses(401, 403, 404, 409, 422)},
     summary=_("Terminer une dispense"),
+    description=_("409 `exemption_conflict` si la dispense a changé depuis la `version` lue."),
 )
 def exemption_end(request, exemption_id: UUID, payload: EndIn):
     exemption = _managed(request.user, exemption_id)
     return _exemption_out(
-        exemption_service.end_exemption(actor=request.user, exemption=exemption, on=payload.on)
+        exemption_service.end_exemption(
+            actor=request.user, exemption=exemption, on=payload.on, expected_version=payload.version
+        )
     )
 
 
@@ -462,7 +479,7 @@ def exemption_delete(request, exemption_id: UUID):
 
 @router.post(
     "/exemptions/{exemption_id}/certificate",
-    response={200: ExemptionOut, **error_responses(401, 403, 404, 422)},
+    response={200: ExemptionOut, **error_responses(401, 403, 404, 409, 422)},
     summary=_("Joindre le certificat"),
     description=_(
         "Fichier `certificate` (multipart) : PDF, JPEG, PNG ou WebP, 5 Mo au plus ; remplace le précédent."
@@ -480,7 +497,12 @@ def exemption_certificate_upload(request, exemption_id: UUID, certificate: File[
     }
     return _exemption_out(
         exemption_service.update_exemption(
-            actor=request.user, exemption=current, values=values, certificate=certificate
+            actor=request.user,
+            exemption=current,
+            values=values,
+            certificate=certificate,
+            # The other fields were read just above: a save made in between is refused, not undone.
+            expected_version=current.version,
         )
     )
 

@@ -8,6 +8,11 @@ the student still comes to the lesson. Registers show it on the days it covers.
 The certificate is stored under a random name (the model's `upload_to`); the name people gave it
 is kept, cleaned, for display. It is served only by a scoped view (see `register_policies`).
 
+Changing or ending one names the version the person saw (`expected_version`, None: do not
+check): a save made meanwhile by someone else is refused with ExemptionConflict
+(`exemption_conflict`, 409), nothing is overwritten, and the message says who saved and when (from
+the audit log); every change bumps `version`.
+
 Audit actions: "attendance.exemption_created", "attendance.exemption_updated",
 "attendance.exemption_ended", "attendance.exemption_deleted" (old -> new values; the certificate
 as its display name)."""
@@ -20,17 +25,29 @@ from typing import Any, NoReturn
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carnet.attendance import register_policies as policies
 from carnet.attendance.models import Exemption
 from carnet.attendance.services.episodes import local_today
+from carnet.attendance.services.settings import zone_of
 from carnet.audit import services as audit
-from carnet.core.errors import NotFound, ValidationFailed
+from carnet.audit.models import AuditEvent
+from carnet.core.errors import Conflict, NotFound, ValidationFailed
 from carnet.core.uploads import check_document
 from carnet.school.models import Enrollment, Subject
 
 REASON_MAX = 200
 FIELDS = ("subject", "starts_on", "ends_on", "weekdays", "must_attend", "reason")
+WRITE_ACTIONS = ("attendance.exemption_created", "attendance.exemption_updated", "attendance.exemption_ended")
+
+
+class ExemptionConflict(Conflict):
+    code = "exemption_conflict"
+    default_message = gettext_lazy(
+        "Cette dispense a été modifiée par quelqu'un d'autre depuis votre lecture : rien n'a été enregistré. "
+        "Rechargez-la avant de recommencer."
+    )
 
 
 def _fail(field: str, message: str) -> NoReturn:
@@ -120,11 +137,69 @@ def _repr(exemption: Exemption, student) -> str:
     return f"{student.full_name} — {exemption.subject.name}"
 
 
-def _attach(exemption: Exemption, certificate) -> None:
-    checked = check_document(certificate, field="certificate")
+def _attach(exemption: Exemption, certificate, checked=None) -> None:
+    checked = checked or check_document(certificate, field="certificate")
     exemption.certificate.save("certificate", certificate, save=False)
     exemption.certificate_name = checked.display_name
     exemption.certificate_type = checked.content_type
+
+
+def _last_write(exemption: Exemption) -> AuditEvent | None:
+    return (
+        AuditEvent.objects.filter(
+            object_type=Exemption._meta.label_lower,
+            object_id=str(exemption.public_id),
+            action__in=WRITE_ACTIONS,
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def _conflict(current: Exemption) -> ExemptionConflict:
+    """The refusal of a stale save: who saved last and when (the audit log), and the values now."""
+    event = _last_write(current)
+    by = ""
+    if event is not None:
+        by = event.actor.full_name if event.actor else event.actor_name
+    details = {
+        "version": current.version,
+        "by": by,
+        "at": event.at.isoformat() if event else None,
+        "subject": str(current.subject.public_id),
+        "starts_on": current.starts_on.isoformat(),
+        "ends_on": current.ends_on.isoformat(),
+        "weekdays": list(current.weekdays or []),
+        "must_attend": current.must_attend,
+        "reason": current.reason,
+        "certificate": (current.certificate_name or None) if current.certificate else None,
+    }
+    if event is None:
+        return ExemptionConflict(details=details)
+    local = timezone.localtime(event.at, zone_of(current.establishment))
+    message = _(
+        "Cette dispense a été modifiée entre-temps par %(name)s le %(day)s à %(time)s : "
+        "rien n'a été enregistré. Relisez ses valeurs actuelles avant de recommencer."
+    ) % {
+        "name": by or _("quelqu'un d'autre"),
+        "day": formats.date_format(local.date(), "j F Y"),
+        "time": local.strftime("%H:%M"),
+    }
+    return ExemptionConflict(message, details=details)
+
+
+def _locked(exemption: Exemption, expected_version: int | None) -> Exemption:
+    """The exemption's row, locked until the end of the transaction, checked against the version
+    the person saw (ExemptionConflict when someone saved since)."""
+    current = (
+        Exemption.objects.select_for_update(of=("self",))
+        .select_related("establishment", "student", "subject")
+        .get(pk=exemption.pk)
+    )
+    if expected_version is not None and current.version != expected_version:
+        raise _conflict(current)
+    return current
 
 
 def _drop_file_after_commit(name: str | None) -> None:
@@ -164,77 +239,95 @@ def create_exemption(*, actor, establishment, student, values: dict[str, Any], c
 
 
 def update_exemption(
-    *, actor, exemption: Exemption, values: dict[str, Any], certificate=None, remove_certificate: bool = False
+    *,
+    actor,
+    exemption: Exemption,
+    values: dict[str, Any],
+    certificate=None,
+    remove_certificate: bool = False,
+    expected_version: int | None,
 ) -> Exemption:
     """Change an exemption's fields; a new `certificate` replaces the old one, `remove_certificate`
-    drops it (the old file is deleted after the commit). Same refusals as `create_exemption`.
-    Changing nothing records nothing."""
+    drops it (the old file is deleted after the commit). `expected_version`: the version the person
+    saw (None: no check). Returns the row as saved (its `version` bumped when something changed).
+    Same refusals as `create_exemption`, plus ExemptionConflict (someone saved since that version;
+    details give the current values, who and when). Changing nothing records nothing."""
     policies.ensure_can_manage_exemptions(actor, exemption.establishment_id)
     cleaned = clean_values(
         establishment_id=exemption.establishment_id, student=exemption.student, values=values
     )
-    changes = {
-        f: (_audit_value(f, getattr(exemption, f)), _audit_value(f, cleaned[f]))
-        for f in FIELDS
-        if getattr(exemption, f) != cleaned[f]
-    }
-    old_file, old_name = exemption.certificate.name, exemption.certificate_name
-    for field, value in cleaned.items():
-        setattr(exemption, field, value)
-    if certificate is not None:
-        _attach(exemption, certificate)
-    elif remove_certificate and old_file:
-        exemption.certificate, exemption.certificate_name, exemption.certificate_type = "", "", ""
-    if exemption.certificate.name != old_file:
-        changes["certificate"] = (old_name or None, exemption.certificate_name or None)
-    if not changes:
-        return exemption
+    checked = check_document(certificate, field="certificate") if certificate is not None else None
     with transaction.atomic():
-        exemption.save(update_fields=[*FIELDS, "certificate", "certificate_name", "certificate_type"])
+        current = _locked(exemption, expected_version)
+        changes = {
+            f: (_audit_value(f, getattr(current, f)), _audit_value(f, cleaned[f]))
+            for f in FIELDS
+            if getattr(current, f) != cleaned[f]
+        }
+        old_file, old_name = current.certificate.name, current.certificate_name
+        for field, value in cleaned.items():
+            setattr(current, field, value)
+        if certificate is not None:
+            _attach(current, certificate, checked)
+        elif remove_certificate and old_file:
+            current.certificate, current.certificate_name, current.certificate_type = "", "", ""
+        if current.certificate.name != old_file:
+            changes["certificate"] = (old_name or None, current.certificate_name or None)
+        if not changes:
+            return current
+        current.version += 1
+        current.save(
+            update_fields=[*FIELDS, "certificate", "certificate_name", "certificate_type", "version"]
+        )
         audit.record(
             actor=actor,
             action="attendance.exemption_updated",
-            obj=exemption,
-            establishment=exemption.establishment,
-            object_repr=_repr(exemption, exemption.student),
+            obj=current,
+            establishment=current.establishment,
+            object_repr=_repr(current, current.student),
             changes=changes,
         )
-        if exemption.certificate.name != old_file:
+        if current.certificate.name != old_file:
             _drop_file_after_commit(old_file)
-    return exemption
+    return current
 
 
-def end_exemption(*, actor, exemption: Exemption, on: dt.date | None = None) -> Exemption:
+def end_exemption(
+    *, actor, exemption: Exemption, on: dt.date | None = None, expected_version: int | None
+) -> Exemption:
     """The exemption stops after `on` (default: today in the establishment): its last day
     becomes `on`. Refuses (ValidationFailed) a day before its first day (delete it instead) or
-    not before its current last day (nothing to end)."""
+    not before its current last day (nothing to end); ExemptionConflict when someone saved since
+    `expected_version` (None: no check). Returns the row as saved, its `version` bumped."""
     policies.ensure_can_manage_exemptions(actor, exemption.establishment_id)
     on = on or local_today(exemption.establishment)
-    if on < exemption.starts_on:
-        _fail(
-            "on",
-            _("La dispense ne commence que le %(day)s : supprimez-la plutôt.")
-            % {"day": formats.date_format(exemption.starts_on, "j F Y")},
-        )
-    if on >= exemption.ends_on:
-        _fail(
-            "on",
-            _("La dispense se termine déjà le %(day)s.")
-            % {"day": formats.date_format(exemption.ends_on, "j F Y")},
-        )
-    old = exemption.ends_on
-    exemption.ends_on = on
     with transaction.atomic():
-        exemption.save(update_fields=["ends_on"])
+        current = _locked(exemption, expected_version)
+        if on < current.starts_on:
+            _fail(
+                "on",
+                _("La dispense ne commence que le %(day)s : supprimez-la plutôt.")
+                % {"day": formats.date_format(current.starts_on, "j F Y")},
+            )
+        if on >= current.ends_on:
+            _fail(
+                "on",
+                _("La dispense se termine déjà le %(day)s.")
+                % {"day": formats.date_format(current.ends_on, "j F Y")},
+            )
+        old = current.ends_on
+        current.ends_on = on
+        current.version += 1
+        current.save(update_fields=["ends_on", "version"])
         audit.record(
             actor=actor,
             action="attendance.exemption_ended",
-            obj=exemption,
-            establishment=exemption.establishment,
-            object_repr=_repr(exemption, exemption.student),
+            obj=current,
+            establishment=current.establishment,
+            object_repr=_repr(current, current.student),
             changes={"ends_on": (old.isoformat(), on.isoformat())},
         )
-    return exemption
+    return current
 
 
 def delete_exemption(*, actor, exemption: Exemption) -> None:

@@ -79,11 +79,14 @@ def test_create_end_patch_delete(world, login):
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["weekdays"] == [0] and data["must_attend"] is False and data["certificate"] is None
+    assert data["version"] == 1
     url = f"{API}/{data['id']}"
-    patched = send(client, "patch", url, {"reason": "Asthme", "weekdays": []}).json()
-    assert patched["reason"] == "Asthme" and patched["weekdays"] == []
-    ended = send(client, "post", f"{url}/end", {"on": (TODAY + dt.timedelta(days=2)).isoformat()}).json()
-    assert ended["ends_on"] == (TODAY + dt.timedelta(days=2)).isoformat()
+    patched = send(client, "patch", url, {"reason": "Asthme", "weekdays": [], "version": 1}).json()
+    assert patched["reason"] == "Asthme" and patched["weekdays"] == [] and patched["version"] == 2
+    ended = send(
+        client, "post", f"{url}/end", {"on": (TODAY + dt.timedelta(days=2)).isoformat(), "version": 2}
+    ).json()
+    assert ended["ends_on"] == (TODAY + dt.timedelta(days=2)).isoformat() and ended["version"] == 3
     assert client.delete(url).status_code == 204
     assert not Exemption.objects.exists()
 
@@ -125,11 +128,35 @@ def test_writes_refused(world, login, who, status):
     client = login(getattr(world, who))
     url = f"{API}/{exemption.public_id}"
     code = "forbidden" if status == 403 else "not_found"
-    assert_error(send(client, "patch", url, {"reason": "x"}), status, code)
-    assert_error(send(client, "post", f"{url}/end", {}), status, code)
+    assert_error(send(client, "patch", url, {"reason": "x", "version": 1}), status, code)
+    assert_error(send(client, "post", f"{url}/end", {"version": 1}), status, code)
     assert_error(client.delete(url), status, code)
     exemption.refresh_from_db()
     assert exemption.reason == "Entorse" and exemption.ends_on == TODAY + dt.timedelta(days=30)
+
+
+def test_a_stale_version_is_refused_with_409(world, login):
+    exemption = make(world)
+    url = f"{API}/{exemption.public_id}"
+    head = login(world.head)
+    assert send(head, "patch", url, {"reason": "Fracture", "version": 1}).json()["version"] == 2
+    client = login(world.cpe)
+    error = assert_error(
+        send(client, "patch", url, {"reason": "Asthme", "must_attend": False, "version": 1}),
+        409,
+        "exemption_conflict",
+    )
+    assert world.head.full_name in error["message"]
+    assert error["details"]["version"] == 2 and error["details"]["reason"] == "Fracture"
+    assert error["details"]["by"] == world.head.full_name
+    error = assert_error(send(client, "post", f"{url}/end", {"version": 1}), 409, "exemption_conflict")
+    exemption.refresh_from_db()
+    assert (exemption.reason, exemption.must_attend, exemption.version) == ("Fracture", True, 2)
+    assert exemption.ends_on == TODAY + dt.timedelta(days=30)
+    # Without a version the change is not accepted either.
+    assert send(client, "patch", url, {"reason": "Asthme"}).status_code == 422
+    exemption.refresh_from_db()
+    assert exemption.reason == "Fracture"
 
 
 def test_certificate_upload_checked(world, login):

@@ -148,9 +148,11 @@ def test_update_records_the_changes_and_replaces_the_certificate(world, django_c
             exemption=exemption,
             values=values(world, must_attend=False, reason="Plâtre"),
             certificate=SimpleUploadedFile("radio.png", PNG, content_type="image/png"),
+            expected_version=1,
         )
     exemption.refresh_from_db()
     assert not exemption.must_attend and exemption.certificate_type == "image/png"
+    assert exemption.version == 2
     assert not default_storage.exists(old_file) and default_storage.exists(exemption.certificate.name)
     event = AuditEvent.objects.get(action="attendance.exemption_updated")
     assert event.changes["must_attend"] == [True, False]
@@ -160,14 +162,17 @@ def test_update_records_the_changes_and_replaces_the_certificate(world, django_c
 
 def test_update_without_change_records_nothing_and_others_are_refused(world):
     exemption = create(world)
-    service.update_exemption(actor=world.cpe, exemption=exemption, values=values(world))
+    service.update_exemption(actor=world.cpe, exemption=exemption, values=values(world), expected_version=1)
     assert not AuditEvent.objects.filter(action="attendance.exemption_updated").exists()
     with pytest.raises(PermissionDenied):
         service.update_exemption(
-            actor=world.teacher_maths, exemption=exemption, values=values(world, must_attend=False)
+            actor=world.teacher_maths,
+            exemption=exemption,
+            values=values(world, must_attend=False),
+            expected_version=1,
         )
     exemption.refresh_from_db()
-    assert exemption.must_attend
+    assert exemption.must_attend and exemption.version == 1
 
 
 def test_removing_the_certificate(world, django_capture_on_commit_callbacks):
@@ -175,7 +180,11 @@ def test_removing_the_certificate(world, django_capture_on_commit_callbacks):
     name = exemption.certificate.name
     with django_capture_on_commit_callbacks(execute=True):
         service.update_exemption(
-            actor=world.cpe, exemption=exemption, values=values(world), remove_certificate=True
+            actor=world.cpe,
+            exemption=exemption,
+            values=values(world),
+            remove_certificate=True,
+            expected_version=1,
         )
     exemption.refresh_from_db()
     assert not exemption.certificate and exemption.certificate_name == ""
@@ -184,23 +193,70 @@ def test_removing_the_certificate(world, django_capture_on_commit_callbacks):
 
 def test_end_today(world):
     exemption = create(world, starts_on=TODAY - dt.timedelta(days=5))
-    service.end_exemption(actor=world.cpe, exemption=exemption)
+    service.end_exemption(actor=world.cpe, exemption=exemption, expected_version=1)
     exemption.refresh_from_db()
-    assert exemption.ends_on == TODAY
+    assert (exemption.ends_on, exemption.version) == (TODAY, 2)
     assert (
         AuditEvent.objects.get(action="attendance.exemption_ended").changes["ends_on"][1] == TODAY.isoformat()
     )
     with pytest.raises(ValidationFailed):  # already ends today
-        service.end_exemption(actor=world.cpe, exemption=exemption)
+        service.end_exemption(actor=world.cpe, exemption=exemption, expected_version=2)
 
 
 def test_end_before_the_start_is_refused(world):
     exemption = create(world, starts_on=TODAY + dt.timedelta(days=3))
     with pytest.raises(ValidationFailed) as error:
-        service.end_exemption(actor=world.cpe, exemption=exemption)
+        service.end_exemption(actor=world.cpe, exemption=exemption, expected_version=1)
     assert "supprimez-la" in str(error.value.message)
     with pytest.raises(PermissionDenied):
-        service.end_exemption(actor=world.secretary, exemption=exemption, on=TODAY + dt.timedelta(days=4))
+        service.end_exemption(
+            actor=world.secretary, exemption=exemption, on=TODAY + dt.timedelta(days=4), expected_version=1
+        )
+
+
+def test_a_stale_update_is_refused_naming_who_and_when(world):
+    exemption = create(world, certificate=pdf())
+    seen_by_cpe = Exemption.objects.get(pk=exemption.pk)
+    service.update_exemption(
+        actor=world.head,
+        exemption=exemption,
+        values=values(world, reason="Plâtre"),
+        expected_version=1,
+    )
+    with pytest.raises(service.ExemptionConflict) as error:
+        service.update_exemption(
+            actor=world.cpe,
+            exemption=seen_by_cpe,
+            values=values(world, must_attend=False, reason="Asthme"),
+            certificate=SimpleUploadedFile("radio.png", PNG, content_type="image/png"),
+            expected_version=1,
+        )
+    assert error.value.code == "exemption_conflict" and error.value.status == 409
+    message = str(error.value.message)
+    assert world.head.full_name in message and "rien n'a été enregistré" in message
+    details = error.value.details
+    assert (details["version"], details["reason"], details["must_attend"]) == (2, "Plâtre", True)
+    assert details["by"] == world.head.full_name and details["at"]
+    assert details["certificate"] == "certificat médical.pdf"
+    exemption.refresh_from_db()
+    assert (exemption.version, exemption.reason, exemption.must_attend) == (2, "Plâtre", True)
+    assert exemption.certificate_name == "certificat médical.pdf"
+    assert AuditEvent.objects.filter(action="attendance.exemption_updated").count() == 1
+
+
+def test_a_stale_end_is_refused(world):
+    exemption = create(world, starts_on=TODAY - dt.timedelta(days=5))
+    service.update_exemption(
+        actor=world.head,
+        exemption=exemption,
+        values=values(world, reason="Plâtre", starts_on=TODAY - dt.timedelta(days=5)),
+        expected_version=1,
+    )
+    with pytest.raises(service.ExemptionConflict):
+        service.end_exemption(actor=world.cpe, exemption=exemption, expected_version=1)
+    exemption.refresh_from_db()
+    assert (exemption.ends_on, exemption.version) == (TODAY + dt.timedelta(days=30), 2)
+    assert not AuditEvent.objects.filter(action="attendance.exemption_ended").exists()
 
 
 def test_delete(world, django_capture_on_commit_callbacks):

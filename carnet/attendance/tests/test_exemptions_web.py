@@ -14,6 +14,7 @@ from carnet.attendance.models import Exemption
 from carnet.attendance.services import exemptions as service
 from carnet.attendance.tests import registers_helpers as h
 from carnet.attendance.tests.registers_helpers import TODAY, more_students
+from carnet.audit.models import AuditEvent
 
 frozen = h.frozen
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -163,15 +164,18 @@ def test_cpe_edits_ends_and_deletes(world, login):
     edit = reverse("attendance:exemption_edit", args=[exemption.public_id])
     page = client.get(edit).content.decode()
     assert "Terminer aujourd&#x27;hui" in page or "Terminer aujourd'hui" in page
+    assert 'name="version" value="1"' in page
     response = client.post(
-        edit, form(world, starts_on=(TODAY - dt.timedelta(days=3)).isoformat(), reason="Plâtre")
+        edit, form(world, starts_on=(TODAY - dt.timedelta(days=3)).isoformat(), reason="Plâtre", version=1)
     )
     assert response.status_code == 302
     exemption.refresh_from_db()
     assert exemption.reason == "Plâtre" and exemption.must_attend and exemption.certificate
-    assert client.post(reverse("attendance:exemption_end", args=[exemption.public_id])).status_code == 302
+    assert exemption.version == 2
+    end = reverse("attendance:exemption_end", args=[exemption.public_id])
+    assert client.post(end, {"version": 2}).status_code == 302
     exemption.refresh_from_db()
-    assert exemption.ends_on == TODAY
+    assert (exemption.ends_on, exemption.version) == (TODAY, 3)
     assert client.post(reverse("attendance:exemption_delete", args=[exemption.public_id])).status_code == 302
     assert not Exemption.objects.exists()
 
@@ -183,13 +187,68 @@ def test_others_cannot_change(world, login, who):
     args = [exemption.public_id]
     assert client.get(reverse("attendance:exemption_edit", args=args)).status_code == 404
     assert (
-        client.post(reverse("attendance:exemption_edit", args=args), form(world, reason="x")).status_code
+        client.post(
+            reverse("attendance:exemption_edit", args=args), form(world, reason="x", version=1)
+        ).status_code
         == 404
     )
-    assert client.post(reverse("attendance:exemption_end", args=args)).status_code == 404
+    assert client.post(reverse("attendance:exemption_end", args=args), {"version": 1}).status_code == 404
     assert client.post(reverse("attendance:exemption_delete", args=args)).status_code == 404
     exemption.refresh_from_db()
     assert exemption.reason == "Entorse"
+
+
+def test_a_stale_save_shows_the_other_persons_values_and_saves_nothing(world, login):
+    exemption = make(world, starts_on=TODAY - dt.timedelta(days=3))
+    client = login(world.cpe)
+    edit = reverse("attendance:exemption_edit", args=[exemption.public_id])
+    assert 'name="version" value="1"' in client.get(edit).content.decode()
+    # Meanwhile the head changes the reason.
+    service.update_exemption(
+        actor=world.head,
+        exemption=exemption,
+        values={
+            "subject": world.maths,
+            "starts_on": TODAY - dt.timedelta(days=3),
+            "ends_on": TODAY + dt.timedelta(days=30),
+            "weekdays": [],
+            "must_attend": False,
+            "reason": "Fracture du poignet",
+        },
+        expected_version=1,
+    )
+    response = client.post(
+        edit, form(world, starts_on=(TODAY - dt.timedelta(days=3)).isoformat(), reason="Plâtre", version=1)
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "modifiée entre-temps par" in page and world.head.full_name in page
+    assert "Fracture du poignet" in page  # the other person's value, shown
+    assert 'value="Plâtre"' in page  # what the CPE typed, kept in the form
+    assert 'name="version" value="2"' in page
+    exemption.refresh_from_db()
+    assert (exemption.reason, exemption.version) == ("Fracture du poignet", 2)
+    assert AuditEvent.objects.filter(action="attendance.exemption_updated").count() == 1
+    # Saving again, knowingly, from the page as it came back.
+    response = client.post(
+        edit, form(world, starts_on=(TODAY - dt.timedelta(days=3)).isoformat(), reason="Plâtre", version=2)
+    )
+    assert response.status_code == 302
+    exemption.refresh_from_db()
+    assert (exemption.reason, exemption.version) == ("Plâtre", 3)
+
+
+def test_a_stale_end_is_refused_on_the_page(world, login):
+    exemption = make(world, starts_on=TODAY - dt.timedelta(days=3))
+    client = login(world.cpe)
+    end = reverse("attendance:exemption_end", args=[exemption.public_id])
+    response = client.post(end, {"version": 7}, follow=True)
+    assert "modifiée" in response.content.decode()
+    exemption.refresh_from_db()
+    assert (exemption.ends_on, exemption.version) == (TODAY + dt.timedelta(days=30), 1)
+    assert client.post(end).status_code == 302  # no version: refused the same way
+    exemption.refresh_from_db()
+    assert exemption.ends_on == TODAY + dt.timedelta(days=30)
 
 
 # --- the student's page, the certificate and the widget -------------------------------------------

@@ -201,6 +201,15 @@ class ExemptionForm(forms.Form):
     remove_certificate = forms.BooleanField(
         label=gettext_lazy("Retirer le certificat actuel"), required=False
     )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": gettext_lazy("La page est incomplète : rechargez-la avant de recommencer."),
+            "invalid": gettext_lazy("La page est incomplète : rechargez-la avant de recommencer."),
+            "min_value": gettext_lazy("La page est incomplète : rechargez-la avant de recommencer."),
+        },
+    )
 
     def __init__(self, *args, establishment, editing: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,6 +217,7 @@ class ExemptionForm(forms.Form):
         self.fields["certificate"].widget = forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
         if not editing:
             del self.fields["remove_certificate"]
+            del self.fields["version"]
 
     def values(self) -> dict:
         c = self.cleaned_data
@@ -294,39 +304,60 @@ def exemption_new(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def exemption_edit(request, exemption_id):
-    exemption = _managed_exemption(request, exemption_id)
-    initial = {
+def _initial(exemption: Exemption) -> dict:
+    return {
         "subject": exemption.subject,
         "starts_on": exemption.starts_on,
         "ends_on": exemption.ends_on,
         "weekdays": exemption.weekdays,
         "must_attend": exemption.must_attend,
         "reason": exemption.reason,
+        "version": exemption.version,
     }
+
+
+@require_http_methods(["GET", "POST"])
+def exemption_edit(request, exemption_id):
+    """Change an exemption. The form carries the version it showed: when someone saved since,
+    nothing is saved and the form comes back (409) with what the person typed, the exemption as it
+    is now beside it, and the new version, so that saving again is a choice made knowingly."""
+    exemption = _managed_exemption(request, exemption_id)
     form = ExemptionForm(
         request.POST or None,
         request.FILES or None,
         establishment=exemption.establishment,
         editing=True,
-        initial=initial,
+        initial=_initial(exemption),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            service.update_exemption(
-                actor=request.user,
-                exemption=exemption,
-                values=form.values(),
-                certificate=form.cleaned_data.get("certificate"),
-                remove_certificate=form.cleaned_data.get("remove_certificate", False),
-            )
-        except ValidationFailed as error:
-            form.add_domain_error(error)
-            exemption.refresh_from_db()
-        else:
-            messages.success(request, _("Dispense modifiée."))
-            return redirect("attendance:exemptions")
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                service.update_exemption(
+                    actor=request.user,
+                    exemption=exemption,
+                    values=form.values(),
+                    certificate=form.cleaned_data.get("certificate"),
+                    remove_certificate=form.cleaned_data.get("remove_certificate", False),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except service.ExemptionConflict as error:
+                conflict = str(error.message)
+                status = 409
+                exemption = _managed_exemption(request, exemption_id)
+                data = request.POST.copy()
+                data["version"] = str(exemption.version)
+                form = ExemptionForm(
+                    data, establishment=exemption.establishment, editing=True, initial=_initial(exemption)
+                )
+            except ValidationFailed as error:
+                form.add_domain_error(error)
+                exemption.refresh_from_db()
+            else:
+                messages.success(request, _("Dispense modifiée."))
+                return redirect("attendance:exemptions")
     return render(
         request,
         "attendance/exemptions/form.html",
@@ -336,8 +367,10 @@ def exemption_edit(request, exemption_id):
             "exemption": exemption,
             "student": exemption.student,
             "today": local_today(exemption.establishment),
+            "conflict": conflict,
+            "current_days": weekdays_label(exemption) if conflict else "",
         },
-        status=422 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -345,8 +378,12 @@ def exemption_edit(request, exemption_id):
 def exemption_end(request, exemption_id):
     exemption = _managed_exemption(request, exemption_id)
     try:
-        service.end_exemption(actor=request.user, exemption=exemption)
-    except ValidationFailed as error:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        service.end_exemption(actor=request.user, exemption=exemption, expected_version=version)
+    except (ValidationFailed, service.ExemptionConflict) as error:
         messages.error(request, str(error.message))
         return redirect("attendance:exemption_edit", exemption_id=exemption.public_id)
     messages.success(request, _("La dispense prend fin aujourd'hui."))
