@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from carnet.grades.engine import fmt, general_average, ranks, round2, statistics, subject_average
-from carnet.grades.engine.subject import MarkEntry, with_mark
+from carnet.grades.engine.subject import Cell, SubjectPlan, with_mark
 from carnet.grades.engine.types import GeneralResult, MarkIn, Rules, Stats, Step, SubjectLine, SubjectResult
 
 CONDUCT = "conduct"
@@ -99,9 +99,11 @@ class ClassPeriodResults:
     students: list[StudentInfo]
     subjects: list[SubjectInfo]
     assessments: list[AssessmentInfo] = field(default_factory=list)
-    # (student, subject key) -> the student's marks as (assessment, status, value) entries (see
-    # engine.subject.MarkEntry); made MarkIns only when asked for (`marks`, explanations).
-    _marks: dict[tuple[int, str], list[MarkEntry]] = field(default_factory=dict, repr=False)
+    # student -> their marks as cells (engine.subject.Cell), one per assessment of the class, and
+    # (student, subject key) -> the plan that reads the subject's cells of the row; made MarkIns only
+    # when asked for (`marks`, explanations).
+    _rows: dict[int, list[Cell]] = field(default_factory=dict, repr=False)
+    _plans: dict[tuple[int, str], SubjectPlan] = field(default_factory=dict, repr=False)
     _subject_results: dict[tuple[int, str], SubjectResult] = field(default_factory=dict, repr=False)
     _general: dict[int, GeneralResult] = field(default_factory=dict, repr=False)
     _lines: dict[int, list[SubjectLine]] = field(default_factory=dict, repr=False)
@@ -130,7 +132,10 @@ class ClassPeriodResults:
 
     def marks(self, student_id: int, key: str) -> list[MarkIn]:
         """The student's marks in the subject (missing ones as NOT_MARKED), by date."""
-        return [with_mark(*entry) for entry in self._marks.get((student_id, key), ())]
+        plan = self._plans.get((student_id, key))
+        if plan is None:
+            return []
+        return [with_mark(*entry) for entry in plan.entries(self._rows[student_id])]
 
     def subject_result(self, student_id: int, key: str, *, explain: bool = True) -> SubjectResult | None:
         fast = self._subject_results.get((student_id, key))
@@ -173,11 +178,23 @@ class ClassPeriodResults:
         return ranks({s.id: self.general_average(s.id) for s in self.students})
 
     @cached_property
+    def _subject_values(self) -> dict[str, dict[int, Decimal | None]]:
+        """subject key -> student id -> the subject average (None: none, or not concerned), in
+        the order of the students."""
+        results = self._subject_results
+        ids = [s.id for s in self.students]
+        values: dict[str, dict[int, Decimal | None]] = {}
+        for subject in self.subjects:
+            key = subject.key
+            of_subject = values[key] = {}
+            for student_id in ids:
+                result = results.get((student_id, key))
+                of_subject[student_id] = None if result is None else result.value
+        return values
+
+    @cached_property
     def _subject_ranks(self) -> dict[str, dict[int, int | None]]:
-        return {
-            subject.key: ranks({s.id: self.subject_average(s.id, subject.key) for s in self.students})
-            for subject in self.subjects
-        }
+        return {key: ranks(values) for key, values in self._subject_values.items()}
 
     def rank(self, student_id: int) -> int | None:
         if not self.rules.ranks:
@@ -187,14 +204,12 @@ class ClassPeriodResults:
     def subject_rank(self, student_id: int, key: str) -> int | None:
         if not self.rules.ranks:
             return None
-        return self._subject_ranks.get(key, {}).get(student_id)
+        of_subject = self._subject_ranks.get(key)
+        return None if of_subject is None else of_subject.get(student_id)
 
     @cached_property
     def _subject_stats(self) -> dict[str, Stats]:
-        return {
-            subject.key: statistics(self.subject_average(s.id, subject.key) for s in self.students)
-            for subject in self.subjects
-        }
+        return {key: statistics(values.values()) for key, values in self._subject_values.items()}
 
     def subject_stats(self, key: str) -> Stats:
         return self._subject_stats.get(key) or statistics(())

@@ -4,6 +4,7 @@ even count is the mean of the two middle values."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -17,11 +18,15 @@ BANDS: tuple[tuple[Decimal, Decimal, str], ...] = tuple(
 )
 
 
+#: The bands follow one another (each one's high is the next one's low), so a value's band is the
+#: last whose low is <= the value; below 0 the first band, from 20 the last.
+_LOWS = tuple(low for low, _high, _label in BANDS)
+_LABELS = tuple(label for _low, _high, label in BANDS)
+assert all(BANDS[n][1] == BANDS[n + 1][0] for n in range(len(BANDS) - 1))  # noqa: S101 (a module constant's shape)
+
+
 def band_label(value_on_twenty: Decimal) -> str:
-    for low, high, label in BANDS:
-        if low <= value_on_twenty < high:
-            return label
-    return BANDS[-1][2] if value_on_twenty >= BANDS[-1][0] else BANDS[0][2]
+    return _LABELS[max(bisect_right(_LOWS, value_on_twenty) - 1, 0)]
 
 
 def statistics(values: Iterable[Decimal | None], scale: Decimal = TWENTY) -> Stats:

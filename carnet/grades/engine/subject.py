@@ -50,6 +50,7 @@ from carnet.grades.engine.types import (
     Rules,
     Step,
     SubjectResult,
+    built,
 )
 
 
@@ -380,6 +381,167 @@ def subject_numbers(entries: Sequence[MarkEntry], rules: Rules) -> SubjectResult
     if quick is not None:
         return quick
     return subject_average([with_mark(*entry) for entry in entries], rules, explain=False)
+
+
+#: A student's mark for one assessment as a class's computation keeps it (a "cell"): None (no mark
+#: row: not marked), a status string (ABSENT, EXEMPT, NOT_HANDED_IN, NOT_MARKED) for a mark without a
+#: value, or (value, value on /20, value on /20 in hundredths as an int) for a MARKED mark with a
+#: value (see `marked_cell`). A class's marks repeat few distinct values, so the caller can make each
+#: cell once per (scale, value) and share it.
+Cell = None | str | tuple[Decimal, Decimal, int]
+
+
+def marked_cell(value: Decimal, scale: Decimal) -> tuple[Decimal, Decimal, int]:
+    """The cell of a MARKED mark: the value, the value brought back to /20 (rounded at 2 decimals)
+    and that in hundredths (exact: 12.35 → 1235)."""
+    on20 = to_twenty(value, scale)
+    return (value, on20, int(on20.scaleb(2)))
+
+
+def cell_entry(assessment: MarkIn, cell: Cell) -> MarkEntry:
+    """The (assessment, status, value) entry of a cell (see `MarkEntry`, `with_mark`)."""
+    if cell is None:
+        return (assessment, NOT_MARKED, None)
+    if type(cell) is tuple:
+        return (assessment, MARKED, cell[0])
+    return (assessment, cell, None)  # type: ignore[return-value]
+
+
+class SubjectPlan:
+    """One subject's assessments for a set of students, read once, then applied to each student's
+    cells: `numbers(row)` is `subject_numbers(entries(row), rules)`, i.e. `subject_average(marks,
+    rules, explain=False)`, with the same Decimals.
+
+    `assessments` are the subject's assessments as MarkIns (their status and value are ignored), in
+    the order of the explanation; `positions[i]` is where the cell of `assessments[i]` is in a
+    student's row. The "weighted" and "benin" formulas without bonus assessments (the common case)
+    are computed here flat, without an entry or a MarkIn per mark; the other cases go through
+    `subject_numbers`.
+
+    The flat path adds exact integers instead of Decimals: marks on /20 in hundredths, coefficients
+    in units of 10^-k (k: the most decimals of the plan's coefficients). The sums are then the
+    Decimal sums of `_numbers_only` times a power of ten, exactly, and each division is made once,
+    by Decimal, of the same rational number: a Decimal quotient is correctly rounded (28 digits),
+    so it is the very quotient `_numbers_only` gets, rounded at 2 decimals (half-up) the same way."""
+
+    __slots__ = (
+        "_handed_in_zero",
+        "_items",
+        "_missing",
+        "_weighted",
+        "assessments",
+        "fast",
+        "positions",
+        "rules",
+    )
+
+    def __init__(self, assessments: Sequence[MarkIn], positions: Sequence[int], rules: Rules):
+        if len(assessments) != len(positions):
+            raise ValueError("one position per assessment")
+        self.assessments = tuple(assessments)
+        self.positions = tuple(positions)
+        self.rules = rules
+        formula = rules.formula
+        self.fast = (
+            formula in ("weighted", "benin")
+            and not any(a.is_bonus for a in self.assessments)
+            and all(isinstance(a.coefficient, (Decimal, int)) and Decimal(a.coefficient).is_finite() for a in self.assessments)
+        )
+        self._weighted = formula == "weighted"
+        self._missing = rules.missing
+        self._handed_in_zero = rules.not_handed_in == "zero"
+        decimals = 0
+        if self.fast:
+            decimals = max([0, *(-Decimal(a.coefficient).as_tuple().exponent for a in self.assessments)])  # type: ignore[operator]
+        # (position, assessment, its key, its coefficient in units of 10^-decimals, whether a devoir)
+        self._items = tuple(
+            (position, a, a.assessment, int(Decimal(a.coefficient).scaleb(decimals)) if self.fast else 0, a.role == DEVOIR)
+            for position, a in zip(self.positions, self.assessments, strict=True)
+        )
+
+    def entries(self, row: Sequence[Cell]) -> list[MarkEntry]:
+        return [cell_entry(a, row[position]) for position, a, _key, _coefficient, _devoir in self._items]
+
+    def numbers(self, row: Sequence[Cell]) -> SubjectResult:
+        """The result of the student whose cells are `row` (see the class docstring): the marks
+        counted, in the same order, with the same rules as `_numbers_only`."""
+        if not self.fast:
+            return subject_numbers(self.entries(row), self.rules)
+        missing_rule = self._missing
+        handed_in_zero = self._handed_in_zero
+        weighted = self._weighted
+        numerator = 0  # sum of (mark on /20 in hundredths) × (coefficient in its units)
+        denominator = 0  # sum of the coefficients in their units
+        devoirs_sum = 0  # sum of the devoirs on /20, in hundredths
+        used: list[str] = []
+        devoirs: list[Decimal] = []
+        missing: list[MarkIn] | None = None
+        for position, assessment, key, coefficient, is_devoir in self._items:
+            cell = row[position]
+            if type(cell) is tuple:
+                on20, hundredths = cell[1], cell[2]
+            elif cell in (ABSENT, EXEMPT):
+                continue
+            elif cell == NOT_HANDED_IN:
+                if not handed_in_zero:
+                    continue
+                on20, hundredths = ZERO, 0
+            elif missing_rule == "skip":  # NOT_MARKED, no row, or a status the engine does not know
+                continue
+            elif missing_rule == "zero":
+                on20, hundredths = ZERO, 0
+            else:
+                if missing is None:
+                    missing = []
+                missing.append(assessment)
+                continue
+            used.append(key)
+            if is_devoir and not weighted:
+                devoirs.append(on20)
+                devoirs_sum += hundredths
+            else:
+                numerator += hundredths * coefficient
+                denominator += coefficient
+        if missing:
+            return _numbers_result(None, (), blocked_reason(missing), None, ())
+        if not used:
+            return _numbers_result(None, (), None, None, ())
+        counted = tuple(used)
+        # numerator / denominator (the Decimal sums) = numerator / (denominator × 100) (these ints)
+        if weighted:
+            return _numbers_result(round2(Decimal(numerator) / Decimal(denominator * 100)), counted, None, None, ())
+        # benin: MI over the interrogations (every role but DEVOIR), then (MI + D1 + … + Dn) / (1 + n)
+        marks_on20 = tuple(devoirs)
+        count = len(devoirs)
+        if count == len(used):  # no interrogation
+            return _numbers_result(round2(Decimal(devoirs_sum) / Decimal(100 * count)), counted, None, None, marks_on20)
+        mi = round2(Decimal(numerator) / Decimal(denominator * 100))
+        if not devoirs:
+            return _numbers_result(mi, counted, None, mi, ())
+        # (MI + D1 + … + Dn) / (1 + n) = (100 × MI + devoirs in hundredths) / (100 × (1 + n))
+        value = round2((mi.scaleb(2) + devoirs_sum) / Decimal(100 * (1 + count)))
+        return _numbers_result(value, counted, None, mi, marks_on20)
+
+
+def _numbers_result(
+    value: Decimal | None,
+    counted: tuple[str, ...],
+    blocked: str | None,
+    interrogation_mean: Decimal | None,
+    devoirs: tuple[Decimal, ...],
+) -> SubjectResult:
+    """SubjectResult(value=…, steps=(), …) made without its __init__ (see `types.built`)."""
+    return built(
+        SubjectResult,
+        {
+            "value": value,
+            "steps": (),
+            "counted": counted,
+            "blocked_reason": blocked,
+            "interrogation_mean": interrogation_mean,
+            "devoirs": devoirs,
+        },
+    )
 
 
 def subject_average(marks: Sequence[MarkIn], rules: Rules, *, explain: bool = True) -> SubjectResult:

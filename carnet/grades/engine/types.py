@@ -4,8 +4,11 @@ Carnet codes against (grid, families' pages, council, report cards, exports, dem
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # Mark statuses (same strings as grades.models.Mark.Status)
 MARKED = "marked"
@@ -118,3 +121,18 @@ class Stats:
     # (label, count) for the bands [0,5), [5,8), [8,10), [10,12), [12,14), [14,16), [16,20]
     distribution: tuple[tuple[str, int], ...] = field(default_factory=tuple)
     scale: Decimal = Decimal("20")  # the values' scale (an assessment's own scale; 20 for averages)
+
+
+def built(cls: type[T], values: dict[str, Any]) -> T:
+    """`cls(**values)` for a frozen dataclass of this module, without running its __init__ (which
+    sets each field through object.__setattr__, the slow part of making a whole establishment's
+    results): `values` must name every field, in any order. Equal, and hashing equal, to the
+    instance __init__ makes (see `field_names`; tests check the callers)."""
+    instance = object.__new__(cls)
+    instance.__dict__.update(values)
+    return instance
+
+
+def field_names(cls: type) -> frozenset[str]:
+    """The names of the fields of a dataclass (what `built` must be given)."""
+    return frozenset(f.name for f in fields(cls))

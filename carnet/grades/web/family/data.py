@@ -108,28 +108,25 @@ def period_marks(viewer: Viewer, period, *, now) -> list[Mark]:
 
 def running_general(results, student_id: int) -> list[tuple[dt.date, Decimal | None]]:
     """The general average as it stood after each day with a mark in the period (pure computation
-    on the marks already loaded: no query)."""
+    on the marks already loaded: no query). Numbers only: the chart shows no explanation (the
+    numbers-only path gives the explained values, see engine.subject)."""
     rules = results.rules
+    marks_of = {info.key: results.marks(student_id, info.key) for info in results.subjects}
+    finals = [(info, results.subject_result(student_id, info.key, explain=False)) for info in results.subjects]
     dates = sorted(
-        {
-            m.held_on
-            for info in results.subjects
-            for m in results.marks(student_id, info.key)
-            if m.held_on is not None and m.status != "not_marked"
-        }
+        {m.held_on for marks in marks_of.values() for m in marks if m.held_on is not None and m.status != "not_marked"}
     )
     points = []
     for day in dates:
         lines = []
-        for info in results.subjects:
-            final = results.subject_result(student_id, info.key)
+        for info, final in finals:
             if final is None:
                 continue
             if info.is_conduct:
                 average, blocked = final.value, None
             else:
-                marks = [m for m in results.marks(student_id, info.key) if m.held_on is None or m.held_on <= day]
-                result = subject_average(marks, rules)
+                marks = [m for m in marks_of[info.key] if m.held_on is None or m.held_on <= day]
+                result = subject_average(marks, rules, explain=False)
                 average, blocked = result.value, result.blocked_reason
             lines.append(
                 SubjectLine(
@@ -137,7 +134,7 @@ def running_general(results, student_id: int) -> list[tuple[dt.date, Decimal | N
                     is_bonus=info.is_bonus, blocked_reason=blocked,
                 )
             )
-        points.append((day, general_average(lines, rules).value))
+        points.append((day, general_average(lines, rules, explain=False).value))
     return points
 
 
@@ -220,11 +217,7 @@ def _evolution(viewer: Viewer, period, periods, results, *, stats_visible: bool,
     for other in periods:
         if other.starts_on > today and other.pk != period.pk:
             continue
-        other_results = (
-            results
-            if other.pk == period.pk
-            else computation.student_period_results(student=viewer.student, period=other, audience=viewer.audience, now=now)
-        )
+        other_results = results if other.pk == period.pk else _other_period_results(viewer, other, results, now=now)
         if other_results is None:
             points.append((other.name, None))
             reference.append(None)
@@ -232,3 +225,15 @@ def _evolution(viewer: Viewer, period, periods, results, *, stats_visible: bool,
         points.append((other.name, other_results.general(sid).value))
         reference.append(other_results.general_stats.mean)
     return points, (reference if stats_visible else None)
+
+
+def _other_period_results(viewer: Viewer, period, results, *, now):
+    """`computation.student_period_results` for another period of the chart, reusing the
+    establishment already read for `results` when the class is of the same one (its grading
+    profile is then not read again)."""
+    school_class = computation.student_class(viewer.student, period)
+    if school_class is None:
+        return None
+    if school_class.establishment_id == results.establishment.pk:
+        school_class.establishment = results.establishment
+    return computation.period_results(school_class=school_class, period=period, audience=viewer.audience, now=now)
