@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from carnet.grades.models import Assessment, Mark
 from carnet.reportcards.models import ReportCard
 from carnet.school.models import TeachingAssignment
-from carnet.testing.browser import DESKTOP, PHONE, SHOTS
+from carnet.testing.browser import DESKTOP, PHONE, SHOTS, follow_nav
 from carnet.testing.world import build_world
 
 SAVED = re.compile(r"\bis-saved\b")
@@ -97,10 +97,6 @@ def overflow(page) -> list[str]:
     return page.evaluate(OVERFLOWING)
 
 
-def main_nav(page):
-    return page.get_by_role("navigation", name="Navigation principale")
-
-
 @pytest.mark.e2e
 def test_marks_from_the_grid_to_a_verified_report_card(e2e_world, live_server, browser, desktop, phone, a11y):
     w = e2e_world
@@ -111,7 +107,7 @@ def test_marks_from_the_grid_to_a_verified_report_card(e2e_world, live_server, b
 
     # --- 1. The maths teacher enters a column of marks from the keyboard and publishes it -------------
     sign_in(desktop, base, w.teacher_maths.username, w.password)
-    main_nav(desktop).get_by_role("link", name="Notes", exact=True).click()
+    follow_nav(desktop, "Notes", exact=True)
     expect(desktop).to_have_url(re.compile(r"/notes/saisie/$"))
     a11y(desktop, "journey-teacher-home")
     desktop.get_by_role("link", name=re.compile("2nde A")).click()
@@ -190,7 +186,7 @@ def test_marks_from_the_grid_to_a_verified_report_card(e2e_world, live_server, b
 
     # --- 3. The main teacher runs the class council and publishes the report cards ---------------------
     desktop.on("dialog", lambda dialog: dialog.accept())  # "Clore le conseil ?" confirmation
-    main_nav(desktop).get_by_role("link", name="Conseils de classe").click()
+    follow_nav(desktop, "Conseils de classe")
     a11y(desktop, "journey-councils")
     desktop.goto(base + reverse("grades:council", args=[w.seconde_a.public_id, period.public_id]))
     panel = desktop.locator("#council-panel")
@@ -211,7 +207,7 @@ def test_marks_from_the_grid_to_a_verified_report_card(e2e_world, live_server, b
     expect(desktop.locator(".council-state")).to_contain_text("Conseil clos")
     a11y(desktop, "journey-council-closed")
 
-    main_nav(desktop).get_by_role("link", name="Bulletins").click()
+    follow_nav(desktop, "Bulletins")
     expect(desktop).to_have_url(re.compile(r"/bulletins/$"))
     a11y(desktop, "journey-reportcards-index")
     desktop.get_by_label("Période").select_option(str(period.public_id))
@@ -226,7 +222,7 @@ def test_marks_from_the_grid_to_a_verified_report_card(e2e_world, live_server, b
     assert ReportCard.objects.get(student=w.alice, period=period).content["appraisals"]["mention"] == "Félicitations"
 
     # --- 4. The mother downloads the PDF; the code checks out at /verify/ for anyone ------------------
-    main_nav(phone).get_by_role("link", name="Bulletins").click()
+    follow_nav(phone, "Bulletins")
     expect(phone).to_have_url(re.compile(r"/bulletins/$"))
     alice_cards = phone.locator("section.card", has=phone.get_by_role("heading", name="Alice MARTIN"))
     expect(alice_cards.locator("li.list-item")).to_have_count(1)

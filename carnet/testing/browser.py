@@ -75,3 +75,12 @@ def check_page(page, name: str) -> None:
 @pytest.fixture
 def a11y():
     return check_page
+
+
+def follow_nav(page, name: str, *, exact: bool = False) -> None:
+    """Click the main navigation's entry `name`; on a phone, entries after the fourth live in the
+    "Plus" sheet, which is opened first."""
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    if nav.get_by_role("link", name=name, exact=exact).count() == 0:
+        nav.locator(".nav-more-menu > summary").click()
+    nav.get_by_role("link", name=name, exact=exact).first.click()

@@ -306,7 +306,7 @@ def _entries(session: Session, payload: RegisterIn) -> dict:
 
 
 @router.api_operation(
-    ["PUT", "POST"],
+    ["PUT"],
     "/sessions/{session_id}/register",
     response={200: RegisterOut, **error_responses(401, 403, 404, 409, 422)},
     summary=_("Faire ou corriger l'appel"),
@@ -322,6 +322,17 @@ def put_register(request, session_id: UUID, payload: RegisterIn):
         actor=request.user, session=session, entries=_entries(session, payload), version=payload.version
     )
     return _register_out(request.user, session)
+
+
+@router.post(
+    "/sessions/{session_id}/register",
+    response={200: RegisterOut, **error_responses(401, 403, 404, 409, 422)},
+    summary=_("Faire ou corriger l'appel (POST)"),
+    description=_("La même chose que PUT, pour les clients qui n'ont pas PUT."),
+    operation_id="carnet_attendance_api_registers_post_register",
+)
+def post_register(request, session_id: UUID, payload: RegisterIn):
+    return put_register(request, session_id, payload)
 
 
 @router.get(

@@ -202,7 +202,8 @@ def test_query_count_does_not_follow_the_number_of_students():
     with CaptureQueriesContext(connection) as large:
         seed_demo(60, report_cards=False)
     # No query per person: only SQLite's batches of 999 parameters grow (about one per 40 users).
-    assert len(small.captured_queries) < 90
+    # The timetable (rooms, slots, the year's sessions in batches) adds a few dozen queries.
+    assert len(small.captured_queries) < 130
     assert len(large.captured_queries) - len(small.captured_queries) <= 15
 
 

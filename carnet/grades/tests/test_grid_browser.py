@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from carnet.grades.models import Mark
 from carnet.school.models import TeachingAssignment
 from carnet.testing import grades as g
+from carnet.testing.browser import follow_nav
 from carnet.testing.factories import UserFactory, enroll
 from carnet.testing.world import build_world
 
@@ -61,8 +62,7 @@ def test_teacher_types_and_pastes_marks_in_the_grid(e2e_world, live_server, devi
 
     sign_in(page, live_server.url, w.teacher_maths.username, w.password)
     # From the navigation to "my teaching", then to the grid.
-    nav = page.get_by_role("navigation", name="Navigation principale")
-    nav.get_by_role("link", name="Notes", exact=True).click()
+    follow_nav(page, "Notes", exact=True)
     expect(page.get_by_role("heading", level=1)).to_have_text("Saisie des notes")
     a11y(page, f"grades-teacher-home-{device}")
     page.get_by_role("link", name=re.compile("2nde A")).first.click()

@@ -21,6 +21,7 @@ from carnet.schoollife.tests.helpers import (
     measure_type,
     watch,
 )
+from carnet.testing.browser import follow_nav
 from carnet.testing.factories import SubjectFactory, assign
 from carnet.testing.timetable import room, session, slot
 from carnet.testing.world import build_world
@@ -163,9 +164,7 @@ def test_mother_opens_her_daughters_record(e2e_world, live_server, request, a11y
     page = request.getfixturevalue(device)
     w = e2e_world
     sign_in(page, live_server.url, w.alice_mother.username, w.password)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Vie scolaire"
-    ).click()
+    follow_nav(page, "Vie scolaire")
     expect(page.get_by_role("heading", level=1)).to_have_text("MARTIN Alice")
     expect(page.get_by_role("heading", name="Absences par mois")).to_be_visible()
     expect(page.get_by_text("Bousculade")).to_have_count(0)

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from carnet.school.models import TeachingAssignment
 from carnet.testing import timetable as tt
+from carnet.testing.browser import follow_nav
 from carnet.testing.world import build_world
 from carnet.timetable.models import Booking
 from carnet.timetable.tests.booking_helpers import NOW, TUESDAY, booking
@@ -57,7 +58,7 @@ def test_a_teacher_books_a_room_on_a_phone(e2e_world, live_server, phone, a11y):
     base = live_server.url
     sign_in(page, base, w.teacher_french.username, w.password)
     page.goto(base + "/")
-    page.get_by_role("link", name="Réservations").first.click()
+    follow_nav(page, "Réservations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Réservations")
     a11y(page, "booking-index")
     page.get_by_role("link", name="B12").click()
