@@ -271,7 +271,7 @@ def _exemption_out(exemption: Exemption) -> dict:
 # --- roll call ---------------------------------------------------------------------------------
 @router.get(
     "/sessions/mine",
-    response=list[SessionOut],
+    response={200: list[SessionOut], **error_responses(401)},
     summary=_("Mes séances du jour"),
     description=_(
         "Les séances que vous faites aujourd'hui, avec l'état de leur appel. Vide si vous n'enseignez pas."
@@ -364,7 +364,7 @@ def _managed(user, exemption_id: UUID) -> Exemption:
     return exemption
 
 
-@router.get("/exemptions", response=list[ExemptionOut], summary=_("Dispenses"))
+@router.get("/exemptions", response={200: list[ExemptionOut], **error_responses(401)}, summary=_("Dispenses"))
 def exemptions(request, filters: Query[ExemptionFilter]):
     rows = _exemptions(request.user)
     if filters.student:
