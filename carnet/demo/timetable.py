@@ -88,7 +88,7 @@ def seed_timetable(establishment: school.Establishment, year: school.SchoolYear)
     busy_room: dict[int, set] = defaultdict(set)
 
     def involved(a: school.TeachingAssignment) -> list[int]:
-        return [a.school_class_id] if a.school_class_id else group_classes.get(a.group_id, [])
+        return [a.school_class_id] if a.school_class_id else group_classes.get(a.group_id or 0, [])
 
     ordered = sorted(assignments, key=lambda a: (a.group_id is None, -(a.weekly_hours or 0), a.id))
     placed = Placed(rooms=len(rooms) + len(group_rooms) + len(sports) + len(extra))

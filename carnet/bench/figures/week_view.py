@@ -12,6 +12,7 @@ import dataclasses
 import json
 import sys
 import time
+from typing import Any
 
 from carnet.bench import worker
 from carnet.bench.figures import TITLES, Context, Figure, Table, fmt
@@ -76,7 +77,7 @@ def task_queries(options) -> dict:
 
     from carnet.timetable.models import Session
 
-    result = {"sessions_in_database": Session.objects.count()}
+    result: dict[str, Any] = {"sessions_in_database": Session.objects.count()}
     for side, key in ACCOUNTS.items():
         client = _client()
         client.force_login(_person(key))
@@ -131,7 +132,7 @@ def run(ctx: Context) -> Figure:
 
     scratch = ctx.seeded_scratch(large)
     sessions = in_process(scratch, "week-sessions")
-    targets = {HELLO: ("/healthz", {})}
+    targets: dict[str, tuple[str, dict]] = {HELLO: ("/healthz", {})}
     for side in ACCOUNTS:
         if sessions[side]["status"] != 200:
             raise BenchError(f"the {side}'s week view answered {sessions[side]['status']} in process")
@@ -161,8 +162,10 @@ def run(ctx: Context) -> Figure:
     figure.tables.append((f"Under load on loopback (data: {large:,} students per establishment)", load))
     parts = []
     for side in ACCOUNTS:
-        rps = median([r.rps for r in results[f"{side}'s week ({PATH})"]["loaded"]])
-        parts.append(f"{side} {fmt(rps, 0)} req/s ({rps / hello_rps:.2f} × hello), {queries[large][side]['repeat']} queries")
+        side_rps = median([r.rps for r in results[f"{side}'s week ({PATH})"]["loaded"]])
+        parts.append(
+            f"{side} {fmt(side_rps, 0)} req/s ({side_rps / hello_rps:.2f} × hello), {queries[large][side]['repeat']} queries"
+        )
     figure.headline = "; ".join(parts)
     figure.method = (
         f"The demo seeded at {small} and {large} students per establishment (a whole school year of sessions); "
