@@ -27,6 +27,7 @@ from carnet.demo.data import DEMO_CODES, ROLE_LABELS, demo_password
 from carnet.demo.grades import seed_marks
 from carnet.demo.models import DemoAccount
 from carnet.demo.plan import DemoPlan
+from carnet.demo.schoollife import seed_school_life
 from carnet.demo.timetable import seed_timetable
 from carnet.identity.names import fold
 from carnet.identity.services import unique_usernames
@@ -121,12 +122,18 @@ REPORT_CARDS_UP_TO = 400
 
 
 def seed_demo(
-    students_per_establishment: int, stdout: Writer | None = None, *, report_cards: bool | None = None
+    students_per_establishment: int,
+    stdout: Writer | None = None,
+    *,
+    report_cards: bool | None = None,
+    school_life: bool = True,
 ) -> DemoLogins:
     """Build the two demo establishments with `students_per_establishment` students each, with
     their marks (first period complete, the second up to today), appraisals, closed first-period
     councils and, up to REPORT_CARDS_UP_TO students (or as `report_cards` says), the first period's
-    published report cards.
+    published report cards; their timetable and, unless `school_life` is False (tests that are not
+    about it), their school life (`carnet.demo.schoollife`: registers, absences, declarations,
+    exemptions, incidents, session changes, watch list).
 
     Precondition: no demo yet (raises DemoExists). Deterministic: on the same database state and
     day, the same size gives the same people, identifiers, classes, national ids and marks."""
@@ -137,16 +144,20 @@ def seed_demo(
             raise DemoExists()
         rows, users, assignments = _write(plan)
         marked = []
+        lives = []
         for establishment in plan.establishments:
             marks = seed_marks(establishment, rows.establishment[id(establishment)], users, assignments)
             marked.append((marks, seed_councils(marks, users, rows.classes)))
-            seed_timetable(rows.establishment[id(establishment)], _current_year(rows.establishment[id(establishment)]))
+            saved = rows.establishment[id(establishment)]
+            year = _current_year(saved)
+            seed_timetable(saved, year)
+            lives.append(seed_school_life(saved, year) if school_life else None)
     if report_cards is None:
         report_cards = students_per_establishment <= REPORT_CARDS_UP_TO
     cards = seed_report_cards() if report_cards else None
     _record_seeded(plan)
     if stdout is not None:
-        for establishment, (marks, councils) in zip(plan.establishments, marked, strict=True):
+        for establishment, (marks, councils), life in zip(plan.establishments, marked, lives, strict=True):
             stdout.write(
                 _(
                     "%(name)s : %(students)s élèves, %(classes)s classes, %(teachers)s professeurs, "
@@ -167,6 +178,27 @@ def seed_demo(
                     "marks": marks.mark_rows,
                     "appraisals": councils.appraisals,
                     "councils": councils.councils,
+                }
+            )
+            if life is None:
+                continue
+            stdout.write(
+                _(
+                    "  %(registers)s appels (%(missing)s non faits), %(absences)s absences (%(half_days)s demi-journées), "
+                    "%(latenesses)s retards, %(pending)s déclarations à traiter, %(exemptions)s dispenses, "
+                    "%(incidents)s incidents, %(measures)s punitions et sanctions, %(watched)s élèves à suivre.\n"
+                )
+                % {
+                    "registers": life.registers,
+                    "missing": life.missing,
+                    "absences": life.absences,
+                    "half_days": life.half_days,
+                    "latenesses": life.latenesses,
+                    "pending": life.pending_declarations,
+                    "exemptions": life.exemptions,
+                    "incidents": life.incidents,
+                    "measures": life.measures,
+                    "watched": life.watched,
                 }
             )
         if cards is None:
@@ -247,6 +279,7 @@ def reset_demo() -> int:
         with transaction.atomic():
             _remove_seed_history(demo)
             _remove_grades(demo)
+            _remove_school_life(demo)
             _remove_timetable(demo)
             deleted = people.delete()[1].get(User._meta.label, 0)
             # Rows that protect their targets go before them.
@@ -292,6 +325,27 @@ def _remove_grades(demo) -> None:
         grades.CustomAssessmentKind, grades.SubjectCoefficient, grades.GradingProfile,
     ):
         model.objects.filter(establishment__in=demo).delete()
+
+
+def _remove_school_life(demo) -> None:
+    """Measures protect their type: they go before the establishment's catalogue. The documents
+    of declarations and exemptions leave the storage after the commit."""
+    from carnet.attendance.models import AbsenceDeclaration, Exemption
+    from carnet.discipline.models import Measure
+
+    Measure.objects.filter(establishment__in=demo).delete()
+    files = [
+        *AbsenceDeclaration.objects.filter(establishment__in=demo).exclude(document="").values_list("document", flat=True),
+        *Exemption.objects.filter(establishment__in=demo).exclude(certificate="").values_list("certificate", flat=True),
+    ]
+    if files:
+        storage = Exemption._meta.get_field("certificate").storage  # type: ignore[attr-defined]
+
+        def remove_files() -> None:
+            for name in files:
+                storage.delete(name)
+
+        transaction.on_commit(remove_files)
 
 
 def _remove_timetable(demo) -> None:

@@ -36,7 +36,7 @@ JANUARY = dt.datetime(2027, 1, 20, 15, 0, tzinfo=UTC)
 
 def seeded_at(moment: dt.datetime, students: int = 30):
     with time_machine.travel(moment, tick=False):
-        seed_demo(students, report_cards=False)
+        seed_demo(students, report_cards=False, school_life=False)
 
 
 def audience_ids(assignment: school.TeachingAssignment) -> set[int]:
@@ -190,10 +190,10 @@ def test_first_period_appraisals_mentions_and_closed_councils():
 
 def test_the_marks_cost_a_constant_number_of_queries():
     with CaptureQueriesContext(connection) as small, time_machine.travel(JANUARY, tick=False):
-        seed_demo(20, report_cards=False)
+        seed_demo(20, report_cards=False, school_life=False)
     reset_demo()
     with CaptureQueriesContext(connection) as large, time_machine.travel(JANUARY, tick=False):
-        seed_demo(100, report_cards=False)
+        seed_demo(100, report_cards=False, school_life=False)
     assert Mark.objects.count() > 5000
     # Only SQLite's batches of 999 parameters grow (users, enrollments, assessments…), not one per mark.
     assert len(large.captured_queries) - len(small.captured_queries) <= 40
@@ -217,7 +217,7 @@ def test_the_first_period_report_cards_are_published_and_the_demo_can_still_be_r
     from carnet.reportcards.models import ReportCard
 
     with time_machine.travel(JANUARY, tick=False):
-        seed_demo(20)
+        seed_demo(20, school_life=False)
     students = school.Enrollment.objects.count()
     cards = ReportCard.objects.all()
     assert cards.count() == students

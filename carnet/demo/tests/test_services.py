@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import connection
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seeded():
-    return seed_demo(30, report_cards=False)  # the report cards have their own test (test_grades)
+    return seed_demo(30, report_cards=False, school_life=False)  # the report cards have their own test (test_grades)
 
 
 def state():
@@ -172,7 +174,7 @@ def test_same_data_after_reset(seeded):
     assert not demo_exists()
     assert User.objects.count() == 0 and DemoAccount.objects.count() == 0
     assert school.Enrollment.objects.count() == 0
-    seed_demo(30)
+    seed_demo(30, report_cards=False, school_life=False)
     assert state() == first
 
 
@@ -197,10 +199,10 @@ def test_reset_is_refused_once_the_demo_has_audit_history(seeded):
 def test_query_count_does_not_follow_the_number_of_students():
     # Report cards are the report-cards service's (per class); the marks cost a few inserts.
     with CaptureQueriesContext(connection) as small:
-        seed_demo(20, report_cards=False)
+        seed_demo(20, report_cards=False, school_life=False)
     reset_demo()
     with CaptureQueriesContext(connection) as large:
-        seed_demo(60, report_cards=False)
+        seed_demo(60, report_cards=False, school_life=False)
     # No query per person: only SQLite's batches of 999 parameters grow (about one per 40 users).
     # The timetable (rooms, slots, the year's sessions in batches) adds a few dozen queries.
     assert len(small.captured_queries) < 130
@@ -209,10 +211,19 @@ def test_query_count_does_not_follow_the_number_of_students():
 
 def test_seeding_reports_what_it_built():
     output = io.StringIO()
-    seed_demo(30, stdout=output)
+    # A Thursday afternoon of the school year: one school-life line per establishment.
+    with time_machine.travel(dt.datetime(2026, 11, 26, 14, 30, tzinfo=dt.UTC), tick=False):
+        seed_demo(30, stdout=output)
     text = output.getvalue()
     assert "Lycée Jean-Jaurès : 30 élèves" in text
     assert "CEG Dantokpa : 30 élèves" in text
+    assert text.count(" appels (") == 2 and "demi-journées" in text and "élèves à suivre" in text
+
+
+def test_seeding_without_school_life_says_nothing_of_it():
+    output = io.StringIO()
+    seed_demo(20, stdout=output, report_cards=False, school_life=False)
+    assert " appels (" not in output.getvalue()
 
 
 def test_logins_table_lists_every_account(seeded):

@@ -22,7 +22,7 @@ OCTOBER = dt.datetime(2026, 10, 12, 9, 0, tzinfo=dt.UTC)
 def test_the_default_demo_timetable_is_complete_and_consistent():
     """One seed of the default size (400 students a school), three properties."""
     with time_machine.travel(OCTOBER, tick=False):
-        seed_demo(400, report_cards=False)
+        seed_demo(400, report_cards=False, school_life=False)
     every_hour_of_every_assignment_is_placed()
     nobody_and_no_room_is_in_two_places_at_once()
     half_hours_alternate_weeks_and_sport_is_in_the_gym()
@@ -68,11 +68,11 @@ def test_sessions_are_generated_for_the_year_and_the_demo_can_be_reset():
     from carnet.timetable.models import Session
 
     with time_machine.travel(OCTOBER, tick=False):
-        seed_demo(30, report_cards=False)
+        seed_demo(30, report_cards=False, school_life=False)
         assert Session.objects.filter(held_on__lt=OCTOBER.date()).exists()
         assert not Session.objects.filter(held_on__gt=dt.date(2027, 7, 31)).exists()
         # No lesson on a holiday: the All Saints' break in France.
         assert not Session.objects.filter(establishment__country="FR", held_on=dt.date(2026, 10, 27)).exists()
         reset_demo()
-        seed_demo(30, report_cards=False)
+        seed_demo(30, report_cards=False, school_life=False)
     assert Session.objects.exists()
