@@ -3,9 +3,10 @@ kept in the session); every guardian page shows that child. Pages call `current_
 
 from __future__ import annotations
 
+from carnet.school.family import CHILD_SESSION_KEY as SESSION_KEY
 from carnet.school.policies import children_of
 
-SESSION_KEY = "portal.child"
+__all__ = ["SESSION_KEY", "children", "current_child", "select_child"]
 
 
 def children(request) -> list:

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
@@ -81,6 +82,17 @@ def follow_nav(page, name: str, *, exact: bool = False) -> None:
     """Click the main navigation's entry `name`; on a phone, entries after the fourth live in the
     "Plus" sheet, which is opened first."""
     nav = page.get_by_role("navigation", name="Navigation principale")
+    link = nav.get_by_role("link", name=name, exact=exact).first
     if nav.get_by_role("link", name=name, exact=exact).count() == 0:
-        nav.locator(".nav-more-menu > summary").click()
-    nav.get_by_role("link", name=name, exact=exact).first.click()
+        menu = nav.locator(".nav-more-menu")
+        # A click that lands while the page is still settling can leave the sheet closed: open it
+        # until the entry shows (a few tries), then follow it.
+        for _ in range(3):
+            if menu.get_attribute("open") is None:
+                menu.locator("> summary").click()
+            try:
+                link.wait_for(state="visible", timeout=3000)
+                break
+            except PlaywrightTimeoutError:
+                continue
+    link.click()

@@ -929,12 +929,7 @@ def reason_create(request, payload: ReasonIn, establishment: UUID | None = None)
     description=_("Libellé, recevable ou non, en service ou non (un motif n'est jamais supprimé)."),
 )
 def reason_update(request, reason_id: UUID, payload: ReasonUpdateIn):
-    reason = get_object_or_404(
-        AbsenceReason.objects.filter(
-            establishment_id__in=policies.managed_establishment_ids(request.user)
-        ).select_related("establishment"),
-        public_id=reason_id,
-    )
+    reason = _managed_row(request.user, AbsenceReason, reason_id)
     settings_service.update_reason(
         actor=request.user,
         reason=reason,
@@ -961,12 +956,7 @@ def rule_list(request, establishment: UUID | None = None):
     summary=_("Modifier un seuil d'alerte"),
 )
 def rule_update(request, rule_id: UUID, payload: RuleUpdateIn):
-    rule = get_object_or_404(
-        AlertRule.objects.filter(
-            establishment_id__in=policies.managed_establishment_ids(request.user)
-        ).select_related("establishment"),
-        public_id=rule_id,
-    )
+    rule = _managed_row(request.user, AlertRule, rule_id)
     settings_service.update_rule(
         actor=request.user,
         rule=rule,
@@ -976,6 +966,12 @@ def rule_update(request, rule_id: UUID, payload: RuleUpdateIn):
     )
     rule.refresh_from_db()
     return rule
+
+
+def _managed_row(user, model, public_id: UUID):
+    """A reason or an alert rule of an establishment whose settings `user` manages; 404 otherwise."""
+    rows = model.objects.filter(establishment_id__in=policies.managed_establishment_ids(user))
+    return get_object_or_404(rows.select_related("establishment"), public_id=public_id)
 
 
 def _settings_out(row) -> dict[str, Any]:

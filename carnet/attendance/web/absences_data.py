@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -25,9 +25,10 @@ from carnet.attendance.models import (
 )
 from carnet.attendance.services.settings import days_range, school_day_test, settings_for, zone_of
 from carnet.attendance.summaries import explain_half_days
+from carnet.core.http import uuid_or_404
+from carnet.school.family import Viewer
 from carnet.school.models import Enrollment, Establishment, SchoolClass, SchoolYear
-from carnet.school.policies import children_of
-from carnet.school.roles import current_enrollment_q, roles_of
+from carnet.school.roles import current_enrollment_q
 
 PAGE_SIZE = 50
 
@@ -41,12 +42,8 @@ STATE_FILTERS = {
 
 
 def parse_uuid(value) -> uuid.UUID | None:
-    if not value:
-        return None
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
+    """None for an empty value, else `value` as a UUID (404 when it is not one)."""
+    return uuid_or_404(value) if value else None
 
 
 def parse_day(value) -> dt.date | None:
@@ -273,65 +270,6 @@ def declarations_about(actor, absence: Absence) -> list[AbsenceDeclaration]:
 
 
 # --- family side --------------------------------------------------------------------------------
-#: carnet.portal.children.SESSION_KEY (attendance may not import portal).
-CHILD_SESSION_KEY = "portal.child"
-STUDENT = "student"
-GUARDIAN = "guardian"
-
-
-@dataclass
-class Viewer:
-    user: Any
-    student: Any
-    audience: str
-    children: list = field(default_factory=list)
-    enrollment: Enrollment | None = None
-
-    @property
-    def is_guardian(self) -> bool:
-        return self.audience == GUARDIAN
-
-    @property
-    def child_query(self) -> str:
-        return f"?child={self.student.public_id}" if self.is_guardian else ""
-
-
-def viewer_for(request, *, wanted: str | None = None) -> Viewer:
-    """The student a family page is about: oneself (a student) or one's child, chosen with
-    `?child=` (or `wanted`) and remembered like the portal's child switcher. 404 for anyone else,
-    and for a child that is not one's own."""
-    user = request.user
-    roles = roles_of(user)
-    wanted = wanted or request.GET.get("child")
-    if wanted:
-        child_id = parse_uuid(wanted)
-        kids = list(children_of(user))
-        child = next((kid for kid in kids if kid.public_id == child_id), None)
-        if child is None:
-            raise Http404
-        if request.session.get(CHILD_SESSION_KEY) != str(child.public_id):
-            request.session[CHILD_SESSION_KEY] = str(child.public_id)
-        return _with_enrollment(Viewer(user, child, GUARDIAN, kids))
-    if roles.is_student:
-        return _with_enrollment(Viewer(user, user, STUDENT))
-    if roles.is_guardian:
-        kids = list(children_of(user))
-        if kids:
-            selected = request.session.get(CHILD_SESSION_KEY)
-            child = next((kid for kid in kids if str(kid.public_id) == selected), kids[0])
-            return _with_enrollment(Viewer(user, child, GUARDIAN, kids))
-    raise Http404
-
-
-def _with_enrollment(viewer: Viewer) -> Viewer:
-    viewer.enrollment = (
-        Enrollment.objects.filter(current_enrollment_q(), student=viewer.student)
-        .select_related("school_class", "school_year", "establishment")
-        .first()
-    )
-    return viewer
-
-
 @dataclass
 class FamilyPage:
     establishment: Any

@@ -24,11 +24,12 @@ from carnet.attendance.services.settings import reasons_of, zone_of
 from carnet.attendance.web import absences_data as data
 from carnet.attendance.web.absences_forms import DeclarationForm
 from carnet.core import errors
+from carnet.school.family import viewer_for
 
 
 @never_cache
 def family_absences(request):
-    viewer = data.viewer_for(request)
+    viewer = viewer_for(request)
     page = data.family_page(viewer)
     return render(request, "attendance/absences/family.html", {"viewer": viewer, "page": page})
 
@@ -36,7 +37,7 @@ def family_absences(request):
 @never_cache
 def declare(request):
     wanted = request.POST.get("child") if request.method == "POST" else None
-    viewer = data.viewer_for(request, wanted=wanted)
+    viewer = viewer_for(request, wanted=wanted)
     if not viewer.is_guardian:
         raise Http404
     guardianship = policies.guardianship_of(request.user, viewer.student)

@@ -24,6 +24,7 @@ from carnet.attendance.models import Exemption
 from carnet.attendance.services import exemptions as service
 from carnet.attendance.services.episodes import local_today
 from carnet.core.errors import DomainError, ValidationFailed
+from carnet.core.http import uuid_or_404
 from carnet.core.uploads import ACCEPT_ATTRIBUTE
 from carnet.school.models import Enrollment, Establishment, SchoolClass, Subject
 from carnet.school.roles import current_enrollment_q
@@ -58,20 +59,13 @@ def _establishment(request) -> Establishment:
         raise Http404
     wanted = request.GET.get("etablissement") or request.POST.get("etablissement")
     if wanted:
-        establishment = Establishment.objects.filter(public_id=_uuid_or_404(wanted), id__in=ids).first()
+        establishment = Establishment.objects.filter(public_id=uuid_or_404(wanted), id__in=ids).first()
         if establishment is None:
             raise Http404
         return establishment
     return Establishment.objects.get(pk=ids[0])
 
 
-def _uuid_or_404(raw: str) -> str:
-    import uuid
-
-    try:
-        return str(uuid.UUID(str(raw)))
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def _classes(establishment: Establishment):

@@ -192,6 +192,17 @@ def _filter_student(public_id: UUID | None):
     return get_object_or_404(User.objects.filter(is_active=True), public_id=public_id)
 
 
+def _list_scope(user, filters) -> dict[str, Any]:
+    """The establishment, class and student filters of a list, each one within what `user` sees."""
+    return {
+        "establishment": _establishment(
+            filters.establishment, policies.reporting_establishment_ids(user), required=False
+        ),
+        "school_class": _class(user, filters.school_class),
+        "student": _filter_student(filters.student),
+    }
+
+
 # --- incidents ----------------------------------------------------------------------------------
 @router.get(
     "/incidents",
@@ -206,14 +217,9 @@ def _filter_student(public_id: UUID | None):
 )
 def list_incidents(request, filters: Query[IncidentFilter], paging: Query[PageIn]):
     user = request.user
-    establishment = _establishment(
-        filters.establishment, policies.reporting_establishment_ids(user), required=False
-    )
     queryset = selectors.incidents_for(
         user,
-        establishment=establishment,
-        school_class=_class(user, filters.school_class),
-        student=_filter_student(filters.student),
+        **_list_scope(user, filters),
         seriousness=filters.seriousness,
         since=filters.since,
         until=filters.until,
@@ -295,14 +301,9 @@ def update_incident(request, incident_id: UUID, payload: IncidentPatch):
 )
 def list_measures(request, filters: Query[MeasureFilter], paging: Query[PageIn]):
     user = request.user
-    establishment = _establishment(
-        filters.establishment, policies.reporting_establishment_ids(user), required=False
-    )
     queryset = selectors.measures_for(
         user,
-        establishment=establishment,
-        school_class=_class(user, filters.school_class),
-        student=_filter_student(filters.student),
+        **_list_scope(user, filters),
         category=filters.category,
         status=filters.status,
         since=filters.since,

@@ -512,6 +512,19 @@ def add_session(request, payload: ExtraIn):
 
 
 _CHANGE_ERRORS = error_responses(401, 403, 404, 409, 422)
+
+
+def _change(request, session_id: UUID, payload: VersionIn, action, **values) -> dict:
+    """Apply one of the change services to a session the person sees, at the version they read."""
+    session = _session(request.user, session_id)
+    action(
+        actor=request.user,
+        session=session,
+        expected_version=payload.expected_version,
+        message=payload.message,
+        **values,
+    )
+    return _session_answer(request.user, session_id)
 _CHANGE_HELP = _(
     "Personnel qui gère l'emploi du temps. `expected_version` : la version lue (409 `session_conflict` si la "
     "séance a changé depuis). Les élèves, leurs responsables et les enseignants concernés sont prévenus "
@@ -526,14 +539,7 @@ _CHANGE_HELP = _(
     description=_CHANGE_HELP,
 )
 def cancel_session(request, session_id: UUID, payload: VersionIn):
-    session = _session(request.user, session_id)
-    services.cancel_session(
-        actor=request.user,
-        session=session,
-        expected_version=payload.expected_version,
-        message=payload.message,
-    )
-    return _session_answer(request.user, session_id)
+    return _change(request, session_id, payload, services.cancel_session)
 
 
 @router.post(
@@ -543,14 +549,7 @@ def cancel_session(request, session_id: UUID, payload: VersionIn):
     description=_CHANGE_HELP,
 )
 def restore_session(request, session_id: UUID, payload: VersionIn):
-    session = _session(request.user, session_id)
-    services.restore_session(
-        actor=request.user,
-        session=session,
-        expected_version=payload.expected_version,
-        message=payload.message,
-    )
-    return _session_answer(request.user, session_id)
+    return _change(request, session_id, payload, services.restore_session)
 
 
 @router.post(
@@ -560,17 +559,15 @@ def restore_session(request, session_id: UUID, payload: VersionIn):
     description=_CHANGE_HELP,
 )
 def move_session(request, session_id: UUID, payload: MoveIn):
-    session = _session(request.user, session_id)
-    services.move_session(
-        actor=request.user,
-        session=session,
-        expected_version=payload.expected_version,
+    return _change(
+        request,
+        session_id,
+        payload,
+        services.move_session,
         held_on=payload.held_on,
         start_time=payload.start_time,
         end_time=payload.end_time,
-        message=payload.message,
     )
-    return _session_answer(request.user, session_id)
 
 
 @router.post(

@@ -9,7 +9,6 @@ number of queries whatever the number of sessions."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -22,6 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from carnet.core.http import uuid_or_404
+from carnet.school.family import remembered_child, wanted_child
 from carnet.school.models import Enrollment, Establishment, SchoolClass
 from carnet.school.policies import children_of, classes_taught_by
 from carnet.school.roles import current_enrollment_q, roles_of
@@ -31,8 +32,6 @@ from carnet.timetable.weeks import local_today
 
 User = get_user_model()
 
-#: carnet.portal.children.SESSION_KEY: the child chosen on any family page (timetable may not import portal).
-CHILD_SESSION_KEY = "portal.child"
 DAY, WEEK = "jour", "semaine"
 
 
@@ -42,13 +41,6 @@ def parse_day(text: str | None, default: dt.date) -> dt.date:
         return default
     try:
         return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Http404 from None
-
-
-def _uuid_or_404(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
     except ValueError:
         raise Http404 from None
 
@@ -110,15 +102,9 @@ def mine(request):
     wanted = request.GET.get("child")
     child = None
     if wanted:
-        child_id = _uuid_or_404(wanted)
-        child = next((kid for kid in kids if kid.public_id == child_id), None)
-        if child is None:
-            raise Http404
-        if request.session.get(CHILD_SESSION_KEY) != str(child.public_id):
-            request.session[CHILD_SESSION_KEY] = str(child.public_id)
+        child = wanted_child(request, kids, wanted)
     elif not (roles.is_student or roles.is_teacher) and kids:
-        selected = request.session.get(CHILD_SESSION_KEY)
-        child = next((kid for kid in kids if str(kid.public_id) == selected), kids[0])
+        child = remembered_child(request, kids)
     elif not (roles.is_student or roles.is_teacher):
         if policies.reader_establishment_ids(roles):
             return redirect("timetable:staff_index")
@@ -204,7 +190,7 @@ def readable_establishments(user):
 def pick_establishment(request, establishments: list[Establishment]) -> Establishment:
     wanted = request.GET.get("etablissement") or request.POST.get("etablissement")
     if wanted:
-        chosen_id = _uuid_or_404(wanted)
+        chosen_id = uuid_or_404(wanted)
         chosen = next((e for e in establishments if e.public_id == chosen_id), None)
         if chosen is None:
             raise Http404

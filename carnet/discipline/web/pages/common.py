@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from carnet.core.http import uuid_or_404
 from carnet.discipline.models import Incident, Measure, MeasureType
 from carnet.school.models import Establishment, SchoolClass
 from carnet.school.policies import classes_visible_to
 
 PAGE_SIZE = 50
-
-
-def uuid_or_404(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 def choose_establishment(request, ids) -> tuple[Establishment, list[Establishment]]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from carnet.core import errors
+from carnet.core.http import uuid_or_404
 from carnet.discipline import policies, selectors
 from carnet.discipline.models import Measure, MeasureType
 from carnet.discipline.services import measures as service
@@ -24,7 +25,6 @@ from carnet.discipline.web.pages.common import (
     choose_establishment,
     establishment_query,
     read_filters,
-    uuid_or_404,
 )
 from carnet.discipline.web.pages.forms import FollowUpForm, MeasureForm, StudentPicker, add_service_error
 

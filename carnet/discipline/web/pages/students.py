@@ -12,17 +12,11 @@ from django.views.decorators.cache import never_cache
 
 from carnet.discipline import policies, selectors
 from carnet.discipline.models import DisciplineSettings
-from carnet.discipline.web.pages.common import uuid_or_404
+from carnet.school.family import viewer_for
 from carnet.school.models import Enrollment
-from carnet.school.policies import children_of
-from carnet.school.roles import current_enrollment_q, roles_of
+from carnet.school.roles import current_enrollment_q
 
 User = get_user_model()
-
-#: carnet.portal.children.SESSION_KEY: the child chosen on the home page is the one shown here
-#: (discipline may not import portal: the key is repeated).
-CHILD_SESSION_KEY = "portal.child"
-
 
 def _enrollment(student) -> Enrollment | None:
     return (
@@ -60,36 +54,10 @@ def student_page(request, student_id):
     )
 
 
-def _viewer(request):
-    """(student, audience, children) of the family page; Http404 for a person who is neither a
-    student nor a guardian, or for a `child` that is not theirs."""
-    user = request.user
-    roles = roles_of(user)
-    wanted = request.GET.get("child")
-    if wanted:
-        kids = list(children_of(user))
-        child_id = uuid_or_404(wanted)
-        child = next((kid for kid in kids if kid.public_id == child_id), None)
-        if child is None:
-            raise Http404
-        if request.session.get(CHILD_SESSION_KEY) != str(child.public_id):
-            request.session[CHILD_SESSION_KEY] = str(child.public_id)
-        return child, selectors.GUARDIAN, kids
-    if roles.is_student:
-        return user, selectors.STUDENT, []
-    if roles.is_guardian:
-        kids = list(children_of(user))
-        if kids:
-            selected = request.session.get(CHILD_SESSION_KEY)
-            child = next((kid for kid in kids if str(kid.public_id) == selected), kids[0])
-            return child, selectors.GUARDIAN, kids
-    raise Http404
-
-
 @never_cache
 def family_page(request):
-    student, audience, children = _viewer(request)
-    enrollment = _enrollment(student)
+    viewer = viewer_for(request)
+    student, audience, children, enrollment = viewer.student, viewer.audience, viewer.children, viewer.enrollment
     settings = (
         policies.settings_of([enrollment.establishment_id])[enrollment.establishment_id]
         if enrollment

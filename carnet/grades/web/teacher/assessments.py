@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from carnet.audit.models import AuditEvent
 from carnet.core import errors
+from carnet.core.http import uuid_or_404
 from carnet.grades import policies
 from carnet.grades.models import Assessment, AssessmentKind, CustomAssessmentKind, Mark
 from carnet.grades.profiles import profile_for
@@ -218,7 +219,7 @@ def assessment_new(request):
         policies.assignments_editable_by(request.user).select_related(
             "establishment", "subject", "school_class", "group", "school_year"
         ),
-        public_id=_uuid_or_404(request.GET.get("assignment")),
+        public_id=uuid_or_404(request.GET.get("assignment")),
     )
     periods = _periods_of(assignment)
     if not periods:
@@ -250,13 +251,6 @@ def assessment_new(request):
     )
 
 
-def _uuid_or_404(raw) -> str:
-    import uuid
-
-    try:
-        return str(uuid.UUID(str(raw)))
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def assessment_edit(request, assessment_id):
@@ -389,4 +383,3 @@ def assessment_publish(request, assessment_id):
     else:
         messages.success(request, _("« %(title)s » est publiée.") % {"title": assessment.title})
     return redirect(grid_url(request.user, assessment))
-

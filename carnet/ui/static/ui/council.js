@@ -39,7 +39,9 @@
     var msg = function (name) { return list.getAttribute("data-msg-" + name) || ""; };
     var fields = Array.prototype.slice.call(list.querySelectorAll(".fastlist-row textarea, .fastlist-row input"));
     var lastField = null;
-    fields.forEach(function (field) { field.setAttribute("data-saved", field.value); });
+    // What the server sent, not what is in the field now: text typed before this script ran (a slow
+    // phone) is unsaved and must still be saved when the person leaves the field.
+    fields.forEach(function (field) { field.setAttribute("data-saved", field.defaultValue); });
 
     function rowOf(field) { return field.closest(".fastlist-row"); }
 
