@@ -28,7 +28,7 @@ TITLES.setdefault(
         "constant query count; throughput with 2 workers on loopback beside the \"hello\" baseline (/healthz)",
     ),
 )
-ACCOUNTS = {"student": "lycee-student", "teacher": "lycee-teacher"}
+ACCOUNTS = {"student": "lycee-eleve", "teacher": "lycee-professeur"}  # carnet.demo.data.account_key
 PATH = "/emploi-du-temps/"
 
 
