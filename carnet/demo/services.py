@@ -184,9 +184,10 @@ def seed_demo(
                 continue
             stdout.write(
                 _(
-                    "  %(registers)s appels (%(missing)s non faits), %(absences)s absences (%(half_days)s demi-journées), "
-                    "%(latenesses)s retards, %(pending)s déclarations à traiter, %(exemptions)s dispenses, "
-                    "%(incidents)s incidents, %(measures)s punitions et sanctions, %(watched)s élèves à suivre.\n"
+                    "  appels : %(registers)s (non faits : %(missing)s) ; absences : %(absences)s "
+                    "(demi-journées : %(half_days)s) ; retards : %(latenesses)s ; déclarations à traiter : "
+                    "%(pending)s ; dispenses : %(exemptions)s ; incidents : %(incidents)s ; punitions et "
+                    "sanctions : %(measures)s ; élèves à suivre : %(watched)s.\n"
                 )
                 % {
                     "registers": life.registers,

@@ -217,13 +217,13 @@ def test_seeding_reports_what_it_built():
     text = output.getvalue()
     assert "Lycée Jean-Jaurès : 30 élèves" in text
     assert "CEG Dantokpa : 30 élèves" in text
-    assert text.count(" appels (") == 2 and "demi-journées" in text and "élèves à suivre" in text
+    assert text.count("  appels : ") == 2 and "(demi-journées : " in text and "élèves à suivre : " in text
 
 
 def test_seeding_without_school_life_says_nothing_of_it():
     output = io.StringIO()
     seed_demo(20, stdout=output, report_cards=False, school_life=False)
-    assert " appels (" not in output.getvalue()
+    assert "appels : " not in output.getvalue()
 
 
 def test_logins_table_lists_every_account(seeded):
