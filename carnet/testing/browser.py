@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -80,19 +81,27 @@ def a11y():
 
 def follow_nav(page, name: str, *, exact: bool = False) -> None:
     """Click the main navigation's entry `name`; on a phone, entries after the fourth live in the
-    "Plus" sheet, which is opened first."""
+    "Plus" sheet, which is opened first.
+
+    Which entry is visible depends on the stylesheet (side bar on a desktop, tab bar and sheet on a
+    phone): right after a navigation it may not apply yet, so this waits for the page to load and
+    then looks again until an entry shows, opening the sheet when it is closed."""
     nav = page.get_by_role("navigation", name="Navigation principale")
-    link = nav.get_by_role("link", name=name, exact=exact).first
-    if nav.get_by_role("link", name=name, exact=exact).count() == 0:
-        menu = nav.locator(".nav-more-menu")
-        # A click that lands while the page is still settling can leave the sheet closed: open it
-        # until the entry shows (a few tries), then follow it.
-        for _ in range(3):
-            if menu.get_attribute("open") is None:
-                menu.locator("> summary").click()
+    links = nav.get_by_role("link", name=name, exact=exact)
+    menu = nav.locator(".nav-more-menu")
+    page.wait_for_load_state("load")
+    deadline = time.monotonic() + 10
+    while True:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no visible navigation entry named {name!r}")
+        shown = [link for link in links.all() if link.is_visible()]
+        if shown:
             try:
-                link.wait_for(state="visible", timeout=3000)
-                break
-            except PlaywrightTimeoutError:
+                shown[0].click(timeout=2000)
+                return
+            except PlaywrightTimeoutError:  # hidden meanwhile by the stylesheet: look again
                 continue
-    link.click()
+        summary = menu.locator("> summary")
+        if summary.count() and summary.is_visible() and menu.get_attribute("open") is None:
+            summary.click()
+        page.wait_for_timeout(100)

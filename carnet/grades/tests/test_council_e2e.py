@@ -52,6 +52,8 @@ def test_the_main_teacher_runs_the_council(council_world, live_server, desktop, 
     page.goto(live_server.url + "/notes/appreciations/")
     a11y(page, "appraisals-home")
     page.locator("li", has_text="Mathématiques · 2nde A").get_by_role("link", name=re.compile("Trimestre 1")).click()
+    # The keyboard shortcuts come with the page's script: wait for the page to have loaded.
+    page.wait_for_url(re.compile(r"/notes/appreciations/[0-9a-f-]+/[0-9a-f-]+/"))
     first = page.get_by_label("FRANÇAIS Bruno")
     first.fill("Des efforts à poursuivre en calcul.")
     first.press("Control+Enter")
@@ -71,6 +73,7 @@ def test_the_main_teacher_runs_the_council(council_world, live_server, desktop, 
     page.get_by_role("link", name=re.compile("2nde A · Trimestre 1")).click()
     panel = page.locator("#council-panel")
     expect(panel.get_by_role("heading", level=2)).to_contain_text("FRANÇAIS Bruno")
+    page.wait_for_load_state("load")  # J / K come with the page's script
     expect(panel.locator("svg.chart")).to_be_visible()
     a11y(page, "council-desktop")
     page.locator("[data-council-student]").first.focus()
