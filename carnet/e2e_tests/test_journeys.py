@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from carnet.testing.browser import sign_in
 from carnet.testing.world import build_world
 
 NEW_PASSWORD = "lampe-bleue-du-salon-42"
@@ -15,13 +16,6 @@ NEW_PASSWORD = "lampe-bleue-du-salon-42"
 @pytest.fixture
 def e2e_world(transactional_db):
     return build_world()
-
-
-def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_guardian_activates_with_a_code_and_sees_their_child(e2e_world, live_server, desktop, phone, a11y):

@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 from carnet.grades.models import Assessment, Mark
 from carnet.reportcards.models import ReportCard
 from carnet.school.models import TeachingAssignment
+from carnet.testing import browser
 from carnet.testing.browser import DESKTOP, PHONE, SHOTS, follow_nav
 from carnet.testing.world import build_world
 
@@ -35,10 +36,8 @@ def e2e_world(transactional_db):
 
 
 def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    """Sign in (the shared helper) and land on one's home page."""
+    browser.sign_in(page, base, identifier, password)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
 
 

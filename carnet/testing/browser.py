@@ -79,6 +79,17 @@ def a11y():
     return check_page
 
 
+def sign_in(page, base: str, identifier: str, password: str) -> None:
+    """Sign in through the real form at `base` and wait for the page it leads to (the home page,
+    `next`, the second factor, or the form again with its message) to have loaded, so that the next
+    step finds the page's stylesheet and script in place."""
+    page.goto(base + "/compte/connexion/")
+    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
+    page.get_by_label("Mot de passe").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
+
+
 def follow_nav(page, name: str, *, exact: bool = False) -> None:
     """Click the main navigation's entry `name`; on a phone, entries after the fourth live in the
     "Plus" sheet, which is opened first.

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from carnet.attendance.models import AbsenceDeclaration
 from carnet.attendance.services import alerts
 from carnet.attendance.tests.absences_helpers import PNG, absence, lateness
+from carnet.testing.browser import sign_in
 from carnet.testing.world import build_world
 
 pytestmark = pytest.mark.e2e
@@ -29,14 +30,6 @@ def e2e_world(transactional_db):
     lateness(world.bruno, world.lycee, MONDAY, "08:12", 12)
     alerts.evaluate(world.lycee, today=MONDAY)
     return world
-
-
-def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def test_a_guardian_declares_and_the_cpe_accepts(e2e_world, live_server, phone, a11y, tmp_path):

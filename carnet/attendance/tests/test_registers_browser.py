@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from carnet.attendance.models import Exemption, Register, RegisterEntry
 from carnet.school.models import TeachingAssignment
+from carnet.testing.browser import sign_in
 from carnet.testing.factories import UserFactory, enroll
 from carnet.testing.timetable import session
 from carnet.testing.world import build_world
@@ -45,13 +46,6 @@ def today_lesson(e2e_world):
         must_attend=True,
     )
     return session(maths_a, today, start="08:00", end="09:00")
-
-
-def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def toggle(page, name: str):

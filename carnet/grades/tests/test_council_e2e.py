@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from carnet.grades.models import Appraisal, ClassCouncil
 from carnet.school.models import Subject, TeachingAssignment
 from carnet.testing import grades as g
+from carnet.testing.browser import sign_in
 from carnet.testing.factories import UserFactory, assign
 from carnet.testing.world import build_world
 
@@ -34,13 +35,6 @@ def council_world(transactional_db):
         for student, marks in values.items():
             g.mark(assessment, student, marks[index])
     return w
-
-
-def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_the_main_teacher_runs_the_council(council_world, live_server, desktop, a11y):

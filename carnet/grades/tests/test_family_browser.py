@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from carnet.school.models import TeachingAssignment
 from carnet.testing import grades as g
+from carnet.testing.browser import sign_in
 from carnet.testing.factories import SubjectFactory, assign
 from carnet.testing.world import build_world
 
@@ -40,14 +41,6 @@ def e2e_world(transactional_db):
             g.mark(a, world.alice, alice[n], comment="Très bonne progression" if (n == 2 and assignment == maths) else "")
             g.mark(a, world.bruno, bruno[n])
     return world
-
-
-def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from carnet.grades.models import Mark
 from carnet.school.models import TeachingAssignment
 from carnet.testing import grades as g
-from carnet.testing.browser import follow_nav
+from carnet.testing.browser import follow_nav, sign_in
 from carnet.testing.factories import UserFactory, enroll
 from carnet.testing.world import build_world
 
@@ -29,13 +29,6 @@ def e2e_world(transactional_db):
     for first, last in (("Camille", "Petit"), ("David", "Robert"), ("Emma", "Richard")):
         enroll(UserFactory(first_name=first, last_name=last, username=f"{first}.{last}".lower()), world.seconde_a)
     return world
-
-
-def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 PASTE = """

@@ -8,19 +8,13 @@ import pytest
 
 from carnet.grades.models import CustomAssessmentKind, SubjectCoefficient
 from carnet.school.models import Level
+from carnet.testing.browser import sign_in
 from carnet.testing.world import build_world
 
 
 @pytest.fixture
 def e2e_world(transactional_db):
     return build_world()
-
-
-def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 @pytest.mark.e2e

@@ -10,16 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from carnet.reportcards.models import ReportCard
+from carnet.testing.browser import sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def test_main_teacher_publishes_and_guardian_downloads_and_verifies(world, france, live_server, desktop, phone, browser, a11y):

@@ -21,7 +21,7 @@ from carnet.schoollife.tests.helpers import (
     measure_type,
     watch,
 )
-from carnet.testing.browser import follow_nav
+from carnet.testing.browser import follow_nav, sign_in
 from carnet.testing.factories import SubjectFactory, assign
 from carnet.testing.timetable import room, session, slot
 from carnet.testing.world import build_world
@@ -105,14 +105,6 @@ def e2e_world(transactional_db):
         "dont {demi_journees_non_justifiees} sans justificatif.\n{resume}\n\nLa vie scolaire",
     )
     return world
-
-
-def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])

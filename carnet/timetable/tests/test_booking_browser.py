@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from carnet.school.models import TeachingAssignment
 from carnet.testing import timetable as tt
-from carnet.testing.browser import follow_nav
+from carnet.testing.browser import follow_nav, sign_in
 from carnet.testing.world import build_world
 from carnet.timetable.models import Booking
 from carnet.timetable.tests.booking_helpers import NOW, TUESDAY, booking
@@ -42,14 +42,6 @@ def e2e_world(transactional_db):
         )
         world.b12 = b12
         yield world
-
-
-def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def test_a_teacher_books_a_room_on_a_phone(e2e_world, live_server, phone, a11y):

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from carnet.school.models import CalendarEvent
 from carnet.testing import timetable as tt
+from carnet.testing.browser import sign_in
 from carnet.testing.world import build_world
 from carnet.timetable import services
 from carnet.timetable.calendar import generate_sessions
@@ -55,14 +56,6 @@ def e2e_world(transactional_db):
         )
         world.slots = slots
         yield world
-
-
-def sign_in(page, base: str, identifier: str, password: str) -> None:
-    page.goto(base + "/compte/connexion/")
-    page.get_by_label("Identifiant ou adresse e-mail").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def test_a_student_week_on_a_phone_and_on_a_desktop(e2e_world, live_server, phone, desktop, a11y):
