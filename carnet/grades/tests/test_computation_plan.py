@@ -124,13 +124,20 @@ def in_a_row(cells: list, seed: int) -> tuple[list, list[int]]:
     return row, positions
 
 
-@settings(max_examples=500, deadline=None)
-@given(data=subject_marks(bonus=False), rules=rules_strategy, seed=st.integers(0, 1000))
-def test_a_plan_gives_the_explained_numbers(data, rules, seed):
+def planned(data, rules, seed):
+    """(row, plan, marks): the subject's cells placed in a row, its plan, and the same marks as the
+    explained engine reads them."""
     templates, cells = data
     row, positions = in_a_row(cells, seed)
     plan = SubjectPlan(templates, positions, rules)
     marks = [plain_mark(t, c) for t, c in zip(templates, cells, strict=True)]
+    return row, plan, marks
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=subject_marks(bonus=False), rules=rules_strategy, seed=st.integers(0, 1000))
+def test_a_plan_gives_the_explained_numbers(data, rules, seed):
+    row, plan, marks = planned(data, rules, seed)
     with translation.override("fr"):
         explained = subject_average(marks, rules)
         result = plan.numbers(row)
@@ -146,9 +153,7 @@ def test_a_plan_gives_the_explained_numbers(data, rules, seed):
 @given(data=subject_marks(bonus=True), rules=rules_strategy, seed=st.integers(0, 1000))
 def test_a_plan_with_bonus_assessments_gives_the_explained_numbers(data, rules, seed):
     templates, cells = data
-    row, positions = in_a_row(cells, seed)
-    plan = SubjectPlan(templates, positions, rules)
-    marks = [plain_mark(t, c) for t, c in zip(templates, cells, strict=True)]
+    row, plan, marks = planned(data, rules, seed)
     with translation.override("fr"):
         explained = subject_average(marks, rules)
         result = plan.numbers(row)
